@@ -1,0 +1,207 @@
+"""The document record that flows through every stage (schema `sourcetrace/1`, CONTRACT.md).
+
+Records are frozen: a stage returns a new Document (``dataclasses.replace``) with its keys
+added, and never rewrites ``text``. Spans are ``[start, end)`` code-point offsets into it.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal
+
+from .errors import OffsetError
+
+__all__ = [
+    "SCHEMA",
+    "Attribution",
+    "Boilerplate",
+    "Document",
+    "Entity",
+    "Span",
+    "spans_text",
+]
+
+SCHEMA = "sourcetrace/1"
+
+Span = tuple[int, int]
+Kind = Literal["direct", "mixed", "indirect", "according_to", "implicit"]
+Certainty = Literal["asserted", "reported", "alleged", "unconfirmed", "denied", "hedged"]
+EntityType = Literal[
+    "person", "group", "government", "military", "intelligence", "outlet", "social-post",
+    "document", "anonymous", "organization", "place", "other",
+]
+ENTITY_TYPES: tuple[str, ...] = EntityType.__args__  # type: ignore[attr-defined]
+KINDS: tuple[str, ...] = Kind.__args__  # type: ignore[attr-defined]
+CERTAINTIES: tuple[str, ...] = Certainty.__args__  # type: ignore[attr-defined]
+
+
+def spans_text(text: str, spans: tuple[Span, ...] | list[Span]) -> str:
+    """The text a role covers, pieces joined by ' … ' (for display only)."""
+    return " … ".join(text[s:e] for s, e in spans)
+
+
+@dataclass(frozen=True, slots=True)
+class Boilerplate:
+    span: Span
+    kind: str  # advertisement, section-label, caption, promo, opinion-label, credit, …
+    credit_span: Span | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"span": list(self.span), "kind": self.kind}
+        if self.credit_span is not None:
+            out["credit_span"] = list(self.credit_span)
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class Attribution:
+    id: str
+    source: tuple[Span, ...]
+    cue: tuple[Span, ...]
+    content: tuple[Span, ...]
+    kind: str = "indirect"
+    parent: str | None = None
+    speaker: str | None = None
+    certainty: str = "asserted"
+    extra: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "id": self.id,
+            "source": [list(s) for s in self.source],
+            "cue": [list(s) for s in self.cue],
+            "content": [list(s) for s in self.content],
+            "kind": self.kind,
+            "parent": self.parent,
+            "speaker": self.speaker,
+            "certainty": self.certainty,
+        }
+        for key, value in self.extra.items():
+            out.setdefault(key, value)
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    id: str
+    name: str
+    type: str
+    mentions: tuple[Span, ...]
+    extra: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "id": self.id,
+            "name": self.name,
+            "type": self.type,
+            "mentions": [list(s) for s in self.mentions],
+        }
+        for key, value in self.extra.items():
+            out.setdefault(key, value)
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """One article and everything the stages found in it."""
+
+    doc_id: str
+    text: str
+    meta: dict[str, Any] = field(default_factory=dict, compare=False)
+    boilerplate: tuple[Boilerplate, ...] = ()
+    attributions: tuple[Attribution, ...] = ()
+    entities: tuple[Entity, ...] = ()
+    # The spaCy Doc of the nlp stage; never serialised.
+    parsed: Any = field(default=None, compare=False, repr=False)
+
+    def with_(self, **changes: Any) -> Document:
+        """A copy with some keys added or replaced (``text`` and ``doc_id`` are fixed)."""
+        if "text" in changes or "doc_id" in changes:
+            raise OffsetError("E201: a stage may not rewrite `text` or `doc_id`")
+        return replace(self, **changes)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "schema": SCHEMA,
+            "doc_id": self.doc_id,
+            "text": self.text,
+            "meta": dict(self.meta),
+            "boilerplate": [b.to_dict() for b in self.boilerplate],
+            "attributions": [a.to_dict() for a in self.attributions],
+            "entities": [e.to_dict() for e in self.entities],
+        }
+
+    def to_json(self, *, indent: int | None = None) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Document:
+        """Read a CONTRACT record back (unknown optional keys go to ``extra``)."""
+        text = data["text"]
+
+        def spans(value: Any) -> tuple[Span, ...]:
+            return tuple((int(s), int(e)) for s, e in (value or []))
+
+        attrs = []
+        for a in data.get("attributions", []):
+            known = {"id", "source", "cue", "content", "kind", "parent", "speaker", "certainty"}
+            attrs.append(
+                Attribution(
+                    id=str(a["id"]),
+                    source=spans(a.get("source")),
+                    cue=spans(a.get("cue")),
+                    content=spans(a.get("content")),
+                    kind=a.get("kind") or "indirect",
+                    parent=a.get("parent"),
+                    speaker=a.get("speaker"),
+                    certainty=a.get("certainty") or "asserted",
+                    extra={k: v for k, v in a.items() if k not in known},
+                )
+            )
+        ents = []
+        for e in data.get("entities", []):
+            known = {"id", "name", "type", "mentions"}
+            ents.append(
+                Entity(
+                    id=str(e["id"]),
+                    name=e.get("name", ""),
+                    type=e.get("type", "other"),
+                    mentions=spans(e.get("mentions")),
+                    extra={k: v for k, v in e.items() if k not in known},
+                )
+            )
+        boiler = []
+        for b in data.get("boilerplate", []):
+            credit = b.get("credit_span")
+            boiler.append(
+                Boilerplate(
+                    span=(int(b["span"][0]), int(b["span"][1])),
+                    kind=b.get("kind", "other"),
+                    credit_span=(int(credit[0]), int(credit[1])) if credit else None,
+                )
+            )
+        return cls(
+            doc_id=str(data["doc_id"]),
+            text=text,
+            meta=dict(data.get("meta") or {}),
+            boilerplate=tuple(boiler),
+            attributions=tuple(attrs),
+            entities=tuple(ents),
+        )
+
+    def check_spans(self) -> None:
+        """Raise OffsetError if any span lies outside ``text`` or is reversed."""
+        n = len(self.text)
+        every: list[Span] = []
+        for b in self.boilerplate:
+            every.append(b.span)
+            if b.credit_span:
+                every.append(b.credit_span)
+        for a in self.attributions:
+            every += [*a.source, *a.cue, *a.content]
+        for e in self.entities:
+            every += list(e.mentions)
+        for s, e in every:
+            if not 0 <= s <= e <= n:
+                raise OffsetError(f"E202: span [{s}, {e}) outside text of length {n} in {self.doc_id}")
