@@ -78,7 +78,8 @@ class Attribution:
             "certainty": self.certainty,
         }
         for key, value in self.extra.items():
-            out.setdefault(key, value)
+            if not key.startswith("_"):  # "_" keys are stage-internal notes, not output
+                out.setdefault(key, value)
         return out
 
 

@@ -1,0 +1,92 @@
+"""Stage 4: attribution relations (source, cue, content), their kind and nesting.
+
+The rules live in `rules.py` (frames over the dependency parse) and `quotes.py`
+(quotation regions); this module turns frames into CONTRACT attributions: ids in text
+order, `kind` from how much of the content is quoted, and `parent` for nested chains.
+"""
+
+from __future__ import annotations
+
+from ..boilerplate import in_boilerplate
+from ..errors import StageError
+from ..model import Attribution, Document
+from .rules import Frame, find_frames
+
+__all__ = ["extract_attributions", "find_frames"]
+
+_OPEN = "“\"‘«„"
+_CLOSE = "”\"’»"
+_REPORT_LEMMAS = {"report", "reportedly", "according to"}
+
+
+def _inside(inner: tuple[int, int], outer: tuple[int, int]) -> bool:
+    return outer[0] <= inner[0] and inner[1] <= outer[1]
+
+
+def _kind(text: str, frame: Frame) -> str:
+    pieces = [text[s:e] for s, e in frame.content]
+    fully = all(p[:1] in _OPEN and (p.rstrip(".,")[-1:] in _CLOSE or p.endswith(tuple(_CLOSE))) for p in pieces) and pieces
+    if not frame.cue:
+        return "implicit"
+    if fully:
+        return "direct"
+    if frame.lemma in _REPORT_LEMMAS or (frame.cue_class == "report" and frame.lemma == "report"):
+        return "according_to"
+    joined = "".join(pieces)
+    if any(c in joined for c in "“”\"") or ("‘" in joined and "’" in joined):
+        return "mixed"
+    return "indirect"
+
+
+def _parents(frames: list[Frame]) -> list[int | None]:
+    """The frame each one is reported through: the smallest content that holds its cue."""
+    parents: list[int | None] = []
+    for i, f in enumerate(frames):
+        best, best_len = None, None
+        for j, g in enumerate(frames):
+            if i == j or not f.cue:
+                continue
+            holds_cue = all(any(_inside(c, gc) for gc in g.content) for c in f.cue)
+            holds_src = all(any(_inside(s, gc) for gc in g.content) for s in f.source)
+            circular = g.cue and all(any(_inside(c, fc) for fc in f.content) for c in g.cue)
+            if holds_cue and holds_src and not circular:
+                size = sum(e - s for s, e in g.content)
+                if best_len is None or size < best_len:
+                    best, best_len = j, size
+        parents.append(best)
+    return parents
+
+
+def extract_attributions(doc: Document) -> Document:
+    """Find every attribution in a parsed document (needs the nlp stage first)."""
+    if doc.parsed is None:
+        raise StageError("E401: attribution needs the nlp stage's parse (run nlp.parse first)")
+    frames = find_frames(doc.parsed)
+    parents = _parents(frames)
+    ids = [f"a{n + 1}" for n in range(len(frames))]
+    attrs = []
+    for n, f in enumerate(frames):
+        extra: dict[str, object] = {
+            "_cue_class": f.cue_class,
+            "_lemma": f.lemma,
+            "_agentless": f.agentless,
+            "_certainty_hint": f.certainty_hint,
+            "_source_tokens": f.source_tokens,
+        }
+        if f.negated:
+            extra["negated"] = True
+        anchor = f.cue[0] if f.cue else f.content[0]
+        if in_boilerplate(doc, anchor) is not None:
+            extra["in_caption"] = True
+        attrs.append(
+            Attribution(
+                id=ids[n],
+                source=tuple(f.source),
+                cue=tuple(f.cue),
+                content=tuple(f.content),
+                kind=_kind(doc.text, f),
+                parent=ids[parents[n]] if parents[n] is not None else None,
+                extra=extra,
+            )
+        )
+    return doc.with_(attributions=tuple(attrs))

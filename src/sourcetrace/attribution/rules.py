@@ -1,0 +1,720 @@
+"""Rule-based attribution over the dependency parse: cue, source and content spans.
+
+Every cue (a speech, report or belief verb from the lexicon, a nominal cue such as
+"position" or "ultimatum", "according to", an agentless "reportedly" or "was said to")
+becomes a Frame. Its source is the subject noun phrase (or the "by" agent, the possessor,
+the object of "according to"), and its content is, in this order of preference: a clausal
+complement that follows the cue, the quotation the frame is attached to ("“…,” he said",
+"he said: “…”"), another complement, or the clause before a sentence-final frame
+("…, Euractiv reported"). Parents are assigned afterwards: a frame whose cue lies inside
+another frame's content is reported through it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc as SpacyDoc
+from spacy.tokens import Span as SpacySpan
+from spacy.tokens import Token
+
+from .lexicon import Lexicon, load_lexicon
+from .quotes import Quote, TextLayout, layout
+
+__all__ = ["Frame", "find_frames"]
+
+CharSpan = tuple[int, int]
+
+_SUBJ = {"nsubj", "nsubj:pass", "csubj", "nsubjpass", "expl"}
+_AUX = {"aux", "aux:pass", "auxpass", "neg"}
+_QUOTE_CHARS = "“”\"‘’«»„"
+_OPENERS = "“\"‘«„"
+_CLOSERS = "”\"’»"
+_PRONOUN_EXPLETIVE = {"it", "there"}
+_COMMA_REL = {"acl:relcl", "relcl"}
+_TIME_WORDS = {
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "today",
+    "yesterday", "tonight", "week", "month", "year", "morning", "evening", "night", "but", "and",
+}
+_EDGE_DROP = {"and", "but", "or", "so", "that", "as", "also", "then", "first", "however"}
+
+
+@dataclass
+class Frame:
+    """One attribution found in the text, before ids, speakers and certainty are set."""
+
+    cue: list[CharSpan]
+    source: list[CharSpan]
+    content: list[CharSpan]
+    cue_class: str  # speech_strong | speech | report | allege | belief | according_to | noun | agentless
+    lemma: str
+    negated: bool = False
+    quoted: bool = False  # content came from a quotation frame
+    agentless: bool = False
+    certainty_hint: str | None = None
+    source_tokens: list[int] = field(default_factory=list)  # token indices of the source head
+
+
+# ---------------------------------------------------------------- small span helpers
+
+
+def _tok_span(tokens: list[Token]) -> CharSpan | None:
+    tokens = [t for t in tokens if not t.is_space]
+    if not tokens:
+        return None
+    return (min(t.idx for t in tokens), max(t.idx + len(t.text) for t in tokens))
+
+
+def _trim(text: str, span: CharSpan, *, keep_period_in_quote: bool = True) -> CharSpan | None:
+    """Drop edge whitespace and edge punctuation that lies outside quotation marks."""
+    s, e = span
+    while True:
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        changed = False
+        if s < e and text[s] in ",;:—–-)":
+            s += 1
+            changed = True
+        if e > s and text[e - 1] in ",;:—–-(":
+            e -= 1
+            changed = True
+        if e > s and text[e - 1] in ".!?" and keep_period_in_quote:
+            # a final period outside the quotation is not content
+            inner = text[s : e - 1]
+            if not (inner.count("“") > inner.count("”")):
+                e -= 1
+                changed = True
+        if not changed:
+            break
+    return (s, e) if e > s else None
+
+
+def _subtree_span(tok: Token, *, exclude: set[int] | None = None) -> list[Token]:
+    exclude = exclude or set()
+    return [t for t in tok.subtree if t.i not in exclude]
+
+
+def _exclude_subtrees(tokens: list[Token], roots: list[Token]) -> list[Token]:
+    drop = {t.i for r in roots for t in r.subtree}
+    return [t for t in tokens if t.i not in drop]
+
+
+def _comma_relcls(tok: Token) -> list[Token]:
+    """Non-restrictive relative clauses (", which …", ", who …") are not part of a source."""
+    out = []
+    for child in tok.children:
+        if child.dep_ in _COMMA_REL and child.i > tok.i:
+            left = child.left_edge
+            if left.i > 0 and tok.doc[left.i - 1].text == ",":
+                out.append(child)
+    return out
+
+
+def _trim_np(toks: list[Token]) -> list[Token]:
+    """Drop conjunctions, marks, quotes and adverbs the parser hung on a noun phrase's edges."""
+    while toks and (toks[-1].is_punct and toks[-1].text not in "’'" or toks[-1].tag_ in {"RB", "CC"}
+                    or toks[-1].lower_ in _EDGE_DROP):
+        toks = toks[:-1]
+    while toks and (toks[0].is_punct or toks[0].lower_ in _EDGE_DROP | {"by"} or toks[0].is_space):
+        toks = toks[1:]
+    return toks
+
+
+def _contiguous(tokens: list[Token]) -> list[list[Token]]:
+    """Split a token list into runs of adjacent tokens (a subtree minus a hole)."""
+    tokens = sorted(tokens, key=lambda t: t.i)
+    runs: list[list[Token]] = []
+    for t in tokens:
+        if runs and t.i == runs[-1][-1].i + 1:
+            runs[-1].append(t)
+        else:
+            runs.append([t])
+    return runs
+
+
+def _spans_of(text: str, tokens: list[Token]) -> list[CharSpan]:
+    out = []
+    for run in _contiguous(tokens):
+        span = _tok_span(run)
+        if span:
+            trimmed = _trim(text, span)
+            if trimmed:
+                out.append(trimmed)
+    return out
+
+
+# ---------------------------------------------------------------- the extractor
+
+
+class _Extractor:
+    def __init__(self, sdoc: SpacyDoc, lex: Lexicon) -> None:
+        self.sdoc = sdoc
+        self.text = sdoc.text
+        self.lex = lex
+        self.lay: TextLayout = layout(sdoc.text)
+        self.frames: list[Frame] = []
+        self.used_cues: set[int] = set()
+
+    # --- cue classification
+
+    def verb_lemma(self, tok: Token) -> str | None:
+        lemma = self.lex.lemma(tok.text)
+        if lemma is None:
+            return None
+        if tok.tag_.startswith("VB") or tok.pos_ in {"VERB", "AUX"}:
+            return lemma
+        # the tagger sometimes calls a sentence-final "said" or "reported" an adjective
+        if tok.lower_ in {"said", "says", "told", "reported", "added", "wrote"} and tok.tag_ != "NN":
+            return lemma
+        # headlines: "…, Ukrainian Intelligence Alleges" (title case fools the tagger)
+        if tok.text[:1].isupper() and tok.lower_.endswith("s") and self._last_word(tok):
+            return lemma
+        return None
+
+    def _last_word(self, tok: Token) -> bool:
+        sent = tok.sent
+        rest = [t for t in sent if t.i > tok.i and not t.is_space and not t.is_punct]
+        return not rest and any(t.text == "," for t in sent if t.i < tok.i)
+
+    def is_passive(self, tok: Token) -> bool:
+        return any(c.dep_ in {"aux:pass", "auxpass", "nsubj:pass", "nsubjpass"} for c in tok.children)
+
+    # --- spans
+
+    def cue_tokens(self, verb: Token, lemma: str) -> list[Token]:
+        toks = [verb]
+        for child in verb.children:
+            if child.i < verb.i and child.dep_ in _AUX:
+                toks.append(child)
+            elif child.i < verb.i and child.dep_ == "advmod" and child.lower_ not in {"also", "then", "now", "so", "however", "instead"}:
+                # inner adverbs of the verb group: "have repeatedly said", "first reported"
+                if all(self.sdoc[j].dep_ in _AUX | {"advmod", "neg"} or self.sdoc[j].is_space
+                       for j in range(child.i + 1, verb.i)):
+                    toks.append(child)
+            elif child.dep_ in {"compound:prt", "prt"} and child.lower_ in self.lex.particles.get(lemma, ()):
+                toks.append(child)
+        toks.sort(key=lambda t: t.i)
+        # the verb group is contiguous: drop tokens separated by a non-group token
+        group = [t.i for t in toks]
+        start = verb.i
+        while start - 1 in group:
+            start -= 1
+        end = verb.i
+        while end + 1 in group:
+            end += 1
+        return [self.sdoc[i] for i in range(start, end + 1)]
+
+    def is_negated(self, cue: list[Token]) -> bool:
+        return any(t.lower_ in {"not", "n't", "never", "no"} for t in cue)
+
+    def valid_subject(self, tok: Token) -> bool:
+        """A source is a nominal: not a date ("Monday"), conjunction or stray mark."""
+        if tok.pos_ not in {"NOUN", "PROPN", "PRON", "NUM", "X", "ADJ", "DET"}:
+            return False
+        return tok.lower_ not in _TIME_WORDS
+
+    def source_of(self, verb: Token, *, depth: int = 0) -> Token | None:
+        for child in verb.children:
+            if child.dep_ in {"nsubj", "csubj"} and self.valid_subject(child):
+                return child
+        if verb.dep_ == "conj" and depth < 3:
+            return self.source_of(verb.head, depth=depth + 1)
+        if verb.dep_ in {"advcl", "xcomp"} and depth < 3 and (
+            verb.tag_ == "VBG" or any(c.tag_ == "TO" for c in verb.children)
+        ):
+            return self.source_of(verb.head, depth=depth + 1)
+        return None
+
+    def agent_of(self, verb: Token) -> Token | None:
+        for child in verb.children:
+            if child.dep_ in {"obl:agent", "agent", "obl"} and any(
+                g.lower_ == "by" and g.dep_ in {"case", "prep"} for g in child.children
+            ):
+                return child
+            if child.dep_ == "agent":
+                for g in child.children:
+                    if g.dep_ == "pobj":
+                        return g
+        return None
+
+    def np_tokens(self, head: Token) -> list[Token]:
+        toks = _subtree_span(head)
+        toks = _exclude_subtrees(toks, _comma_relcls(head))
+        return _trim_np(toks)
+
+    def complement(self, verb: Token, lemma: str) -> tuple[list[Token], str] | None:
+        """The clausal or nominal content of a cue verb, with the name of the rule used."""
+        for child in verb.children:
+            if child.dep_ in {"ccomp", "xcomp"} and not (child.i < verb.i and child.dep_ == "xcomp"):
+                toks = _subtree_span(child)
+                if child.i > verb.i:
+                    # "told reporters that": the recipient is not content
+                    return toks, "ccomp"
+                return toks, "ccomp-before"
+        preps = self.lex.topic_preps.get(lemma, ())
+        for child in verb.children:
+            if child.dep_ in {"obl", "prep", "nmod"} and child.i > verb.i:
+                case = [g for g in child.children if g.dep_ in {"case", "prep"}]
+                first = case[0] if case else None
+                if child.dep_ == "prep":
+                    first = child
+                if first is not None and first.lower_ in preps:
+                    toks = [t for t in _subtree_span(child) if t.i != first.i]
+                    if child.dep_ == "prep":
+                        toks = [t for t in child.subtree if t.i != child.i]
+                    return toks, "topic:" + str(first.i)
+        if lemma in self.lex.nominal_object or lemma in {"make"}:
+            for child in verb.children:
+                if child.dep_ in {"obj", "dobj"} and child.i > verb.i:
+                    if lemma == "make" and child.lower_ not in {"claim", "claims", "allegation", "allegations", "statement", "accusation", "assertion", "announcement"}:
+                        return None
+                    return _subtree_span(child), "obj"
+        return None
+
+    # --- quotation frames
+
+    def quote_frame(self, frame_start: int, frame_end: int, cue_pos: int) -> list[CharSpan] | None:
+        """The quotation a frame introduces or closes, with its continuations."""
+        text = self.text
+        para = self.lay.para_of(cue_pos)
+        enclosing = self.lay.innermost_quote(cue_pos)
+        candidates = [
+            q for q in self.lay.quotes_in_para(para)
+            if not q.contains(cue_pos)
+            and (enclosing is None or (q.level > enclosing.level and enclosing.start <= q.start < enclosing.end))
+        ]
+        if enclosing is None:
+            candidates = [q for q in candidates if q.level == 0] or [
+                q for q in candidates if not any(o.level == 0 and o.start <= q.start < o.end for o in self.lay.quotes)
+            ]
+        before = [q for q in candidates if q.end <= frame_start]
+        after = [q for q in candidates if q.start >= frame_end]
+        chosen: Quote | None = None
+        if before:
+            q = before[-1]
+            gap = text[q.end : frame_start]
+            if gap.strip(" ,—–-\u00a0") == "" and "\n" not in gap:
+                chosen = q
+        if chosen is None and after:
+            q = after[0]
+            gap = text[frame_end : q.start].strip()
+            if (gap == "" or gap.endswith((",", ":"))) and len(gap.split()) <= 14 and "\n" not in text[frame_end : q.start] and not any(c in gap for c in _QUOTE_CHARS):
+                chosen = q
+        if chosen is None:
+            return None
+        spans = [self._quote_span(chosen)]
+        # earlier paragraphs of the same quotation (left open at their end)
+        if chosen.level == 0:
+            first_in_para = self.lay.quotes_in_para(chosen.para)
+            if first_in_para and first_in_para[0] is chosen and chosen.start == self.lay.para_starts[chosen.para]:
+                p = chosen.para - 1
+                while p >= 0:
+                    prev = [q for q in self.lay.quotes_in_para(p) if q.level == 0]
+                    if prev and not prev[-1].closed and prev[-1].start == self.lay.para_starts[p]:
+                        spans.insert(0, self._quote_span(prev[-1]))
+                        p -= 1
+                    else:
+                        break
+        # later quotations in the same paragraph with no frame of their own
+        later = [q for q in candidates if q.start > max(chosen.end, frame_end) and q.level == chosen.level]
+        for q in later:
+            if self._has_own_frame(q):
+                break
+            spans.append(self._quote_span(q))
+        # a quotation left open runs on into the next paragraphs
+        last = max((q for q in [chosen, *later] if q.level == chosen.level), key=lambda q: q.start)
+        if not last.closed and chosen.level == 0:
+            p = last.para + 1
+            while p < len(self.lay.para_starts):
+                nxt = [q for q in self.lay.quotes_in_para(p) if q.level == 0]
+                if nxt and nxt[0].start == self.lay.para_starts[p] and not self._has_own_frame(nxt[0]):
+                    spans.append(self._quote_span(nxt[0]))
+                    if nxt[0].closed:
+                        break
+                    p += 1
+                else:
+                    break
+        return [s for s in (_trim(text, sp) for sp in spans) if s]
+
+    def _quote_span(self, q: Quote) -> CharSpan:
+        return (q.start, q.end)
+
+    def _has_own_frame(self, q: Quote) -> bool:
+        """A quotation followed by '…,” she said' belongs to that frame, not to an earlier one."""
+        tail = self.text[q.end : q.end + 60]
+        first_line = tail.split("\n")[0]
+        words = first_line.strip(" ,").split()
+        return any(self.lex.lemma(w.strip(".,;:")) in {"say", "add", "tell", "write", "ask", "continue"}
+                   for w in words[:5])
+
+    # --- surface fallbacks
+
+    def sentence_final_frame(self, sent: SpacySpan, first: Token) -> list[CharSpan] | None:
+        """'CONTENT, SOURCE CUE.': the frame closes the sentence after a comma."""
+        j = first.i - 1
+        while j >= sent.start and self.sdoc[j].is_space:
+            j -= 1
+        if j < sent.start or self.sdoc[j].text not in {",", "—"}:
+            return None
+        span = _tok_span([self.sdoc[k] for k in range(sent.start, j)])
+        if span is None:
+            return None
+        trimmed = _trim(self.text, span)
+        return [trimmed] if trimmed else None
+
+    def following_clause(self, sent: SpacySpan, after: Token) -> list[CharSpan] | None:
+        """'CUE that …' when the parser lost the complement: the rest of the sentence."""
+        nxt = after.i + 1
+        while nxt < sent.end and self.sdoc[nxt].is_space:
+            nxt += 1
+        if nxt >= sent.end or self.sdoc[nxt].lower_ not in {"that", "to", "if", "whether"}:
+            return None
+        span = _tok_span([self.sdoc[k] for k in range(nxt, sent.end)])
+        trimmed = _trim(self.text, span) if span else None
+        return [trimmed] if trimmed else None
+
+    # --- frames
+
+    def add(self, frame: Frame) -> None:
+        if frame.content:
+            self.frames.append(frame)
+
+    def run(self) -> list[Frame]:
+        for sent in self.sdoc.sents:
+            for tok in sent:
+                if tok.is_space or tok.i in self.used_cues:
+                    continue
+                if tok.lower_ == "according" and tok.i + 1 < len(self.sdoc) and self.sdoc[tok.i + 1].lower_ == "to":
+                    self.according_to(sent, tok)
+                elif tok.lower_ in self.lex.agentless_adverbs:
+                    self.agentless_adverb(sent, tok)
+                elif tok.lower_ == "saying" and tok.i > 0 and self.sdoc[tok.i - 1].lower_ == "as":
+                    continue  # handled with its governing "quoted"/"cited"
+                elif (lemma := self.verb_lemma(tok)) is not None:
+                    self.verbal(sent, tok, lemma)
+                elif tok.lower_ in self.lex.nouns and tok.pos_ in {"NOUN", "PROPN"}:
+                    self.nominal(sent, tok)
+        return self.frames
+
+    def verbal(self, sent: SpacySpan, verb: Token, lemma: str) -> None:
+        lex = self.lex
+        cls = "allege" if lemma == "make" else lex.verb_class[lemma]  # "made the claim"
+        cue = self.cue_tokens(verb, lemma)
+        if lemma in lex.needs_particle and len([t for t in cue if t.dep_ in {"compound:prt", "prt"}]) == 0:
+            return
+        # "was quoted as saying" / "cited X as saying": the "as saying" clause
+        as_saying = next(
+            (c for c in verb.children if c.lower_ == "saying" and c.i > 0 and self.sdoc[c.i - 1].lower_ == "as"),
+            None,
+        )
+        if as_saying is None:
+            nxt = [t for t in sent if t.i > verb.i and t.lower_ == "saying" and self.sdoc[t.i - 1].lower_ == "as"]
+            if nxt and lemma in {"quote", "cite"} and nxt[0].i - verb.i <= 15:
+                as_saying = nxt[0]
+        passive = self.is_passive(verb)
+        if as_saying is not None and lemma == "quote" and passive:
+            cue = [self.sdoc[i] for i in range(cue[0].i, as_saying.i + 1)]
+            self.used_cues.add(as_saying.i)
+            subj = next((c for c in verb.children if c.dep_ in _SUBJ), None)
+            content = self.as_saying_content(sent, as_saying)
+            self.add(self.make(cue, subj, content, "report", lemma, verb))
+            return
+        if as_saying is not None and lemma == "cite":
+            obj = next((c for c in verb.children if c.dep_ in {"obj", "dobj"}), None)
+            subj = self.source_of(verb)
+            end = sent.end
+            content_toks = [self.sdoc[i] for i in range(verb.i + 1, end)]
+            self.add(self.make(cue, subj, _spans_of(self.text, content_toks), "speech", lemma, verb))
+            if obj is not None:
+                self.used_cues.add(as_saying.i)
+                self.add(self.make([self.sdoc[as_saying.i - 1], as_saying], obj,
+                                   self.as_saying_content(sent, as_saying), "speech", "say", as_saying))
+            return
+        subj = None if passive else self.source_of(verb)
+        if subj is not None and subj.lower_ == "it" and verb.tag_ == "VBN" and any(
+            c.lower_ in {"is", "was", "be", "been"} for c in verb.children
+        ):
+            subj, passive = None, True  # "It is known that …": the parser missed the passive
+        agent = self.agent_of(verb) if passive else None
+        if subj is None and not passive:
+            np = _trim_np(self.adjacent_np(sent, verb, cue))
+            if np:
+                content = self.content_for(sent, verb, lemma, cue + np, None)
+                if content:
+                    self.add(self.make(cue, None, content, cls, lemma, verb, source_toks=np))
+                return
+            if cls not in {"speech_strong", "report"}:
+                return  # a plain verb with no one doing it is not an attribution
+        if subj is not None and subj.lower_ in _PRONOUN_EXPLETIVE and passive:
+            subj = None
+        # "US media reports said": the report noun joins the cue, its modifiers are the source
+        if subj is not None and subj.lower_ in {"reports", "report"} and subj.i == verb.i - 1:
+            mods = [c for c in subj.children if c.i < subj.i and c.dep_ not in {"det", "punct"}]
+            if mods:
+                cue = [subj, *cue]
+                src_toks = [t for m in mods for t in m.subtree]
+                content = self.content_for(sent, verb, lemma, cue, None)
+                self.add(self.make(cue, None, content, "report", lemma, verb, source_toks=src_toks))
+                return
+        if passive and agent is None:
+            self.agentless_passive(sent, verb, lemma, cue)
+            return
+        if passive and agent is not None:
+            pass_subj = next((c for c in verb.children if c.dep_ in {"nsubj:pass", "nsubjpass"}), None)
+            comp = self.complement(verb, lemma)
+            content_toks = comp[0] if comp else (list(pass_subj.subtree) if pass_subj is not None else [])
+            if lemma == "label":
+                content_toks = [t for c in verb.children if c.dep_ in {"xcomp", "obj", "dobj", "attr", "oprd"} for t in c.subtree]
+            self.add(self.make(cue, agent, _spans_of(self.text, content_toks), cls, lemma, verb))
+            return
+        content = self.content_for(sent, verb, lemma, cue, subj)
+        if not content:
+            return
+        self.add(self.make(cue, subj, content, cls, lemma, verb))
+
+    def adjacent_np(self, sent: SpacySpan, verb: Token, cue: list[Token]) -> list[Token]:
+        """The source next to a frame the parser did not connect ("“…,” X said" / "said X")."""
+        first = min(cue, key=lambda t: t.i)
+        left: list[Token] = []
+        j = first.i - 1
+        while j >= sent.start and not self.sdoc[j].is_space and self.sdoc[j].text not in _QUOTE_CHARS + ",;:":
+            left.insert(0, self.sdoc[j])
+            j -= 1
+        boundary = self.sdoc[j].text if j >= sent.start else "^"
+        if left and boundary in _CLOSERS + ",^" and self._is_np(left):
+            return left
+        last = max(cue, key=lambda t: t.i)
+        right: list[Token] = []
+        k = last.i + 1
+        while k < sent.end and not self.sdoc[k].is_space and self.sdoc[k].text not in _QUOTE_CHARS + ",;:.":
+            right.append(self.sdoc[k])
+            k += 1
+        before = self.sdoc[first.i - 1].text if first.i > sent.start else ""
+        if right and before in {",", "”", "\""} and self._is_np(right) and (k >= sent.end or self.sdoc[k].text in ".,;"):
+            return right
+        return []
+
+    def _is_np(self, toks: list[Token]) -> bool:
+        return (
+            0 < len(toks) <= 12
+            and all(t.pos_ not in {"VERB", "AUX"} or t.tag_ == "VBN" and t.dep_ == "amod" for t in toks)
+            and any(t.pos_ in {"NOUN", "PROPN", "PRON"} for t in toks)
+        )
+
+    def content_for(self, sent: SpacySpan, verb: Token, lemma: str, cue: list[Token], subj: Token | None) -> list[CharSpan]:
+        cls = self.lex.verb_class[lemma]
+        comp = self.complement(verb, lemma)
+        frame_toks = list(cue) + (list(subj.subtree) if subj is not None else [])
+        frame_start = min(t.idx for t in frame_toks)
+        frame_end = max(t.idx + len(t.text) for t in frame_toks)
+        if cls in {"speech_strong", "speech", "report", "allege", "quote_only"}:
+            quoted = self.quote_frame(frame_start, frame_end, verb.idx)
+            if quoted:
+                self._quoted = True
+                return quoted
+        if cls == "quote_only":
+            return []
+        if comp is not None and comp[1] == "ccomp" and not comp[0][0].text in _OPENERS:
+            return _spans_of(self.text, comp[0])
+        if comp is not None and comp[1].startswith("topic:"):
+            prep = self.sdoc[int(comp[1].split(":")[1])]
+            cue.append(prep)
+            cue.sort(key=lambda t: t.i)
+            return _spans_of(self.text, comp[0])
+        if comp is not None:
+            return _spans_of(self.text, comp[0])
+        if cls in {"speech_strong", "report", "allege"} or lemma in {"note", "repeat", "suggest", "confirm"}:
+            first = min(frame_toks, key=lambda t: t.i)
+            last = max(frame_toks, key=lambda t: t.i)
+            if self._ends_sentence(sent, last):
+                final = self.sentence_final_frame(sent, first)
+                if final:
+                    return final
+            following = self.following_clause(sent, max(cue, key=lambda t: t.i))
+            if following:
+                return following
+        return []
+
+    def _ends_sentence(self, sent: SpacySpan, last: Token) -> bool:
+        """Only adjuncts (time, place, 'in an interview…') follow the frame."""
+        rest = [t for t in sent if t.i > last.i and not t.is_space and not t.is_punct]
+        return all(t.pos_ not in {"VERB", "AUX"} for t in rest) and len(rest) <= 12
+
+    def as_saying_content(self, sent: SpacySpan, saying: Token) -> list[CharSpan]:
+        comp = self.complement(saying, "say")
+        if comp is not None:
+            return _spans_of(self.text, comp[0])
+        quoted = self.quote_frame(saying.idx, saying.idx + len(saying.text), saying.idx)
+        if quoted:
+            return quoted
+        following = self.following_clause(sent, saying)
+        return following or []
+
+    def agentless_passive(self, sent: SpacySpan, verb: Token, lemma: str, cue: list[Token]) -> None:
+        hint = self.lex.agentless_passives.get(lemma)
+        pass_subj = next((c for c in verb.children if c.dep_ in {"nsubj:pass", "nsubjpass"}), None)
+        expl = pass_subj is not None and pass_subj.lower_ in _PRONOUN_EXPLETIVE
+        comp = self.complement(verb, lemma)
+        content_toks: list[Token] = []
+        if hint is not None and pass_subj is not None and not expl:
+            xcomp = next((c for c in verb.children if c.dep_ == "xcomp" and c.i > verb.i), None)
+            if xcomp is not None:
+                subj_toks = _exclude_subtrees(list(pass_subj.subtree), _comma_relcls(pass_subj))
+                x_toks = _exclude_subtrees(list(xcomp.subtree), [r for t in xcomp.subtree for r in _comma_relcls(t)])
+                content_toks = subj_toks + x_toks
+            elif lemma not in {"say", "report"}:
+                content_toks = list(pass_subj.subtree)
+        elif comp is not None and (expl or pass_subj is None):
+            content_toks = comp[0]
+        elif pass_subj is not None and not expl and lemma in self.lex.nominal_object:
+            content_toks = list(pass_subj.subtree)  # "Mizintsev's offer was rejected"
+        if not content_toks:
+            return
+        self.add(Frame(cue=[s for s in [_tok_span(cue)] if s], source=[],
+                       content=_spans_of(self.text, content_toks), cue_class="agentless", lemma=lemma,
+                       negated=self.is_negated(cue), agentless=True, certainty_hint=hint))
+
+    def agentless_adverb(self, sent: SpacySpan, adv: Token) -> None:
+        head = adv.head
+        while head.dep_ in {"aux", "aux:pass", "cop"} and head.head is not head:
+            head = head.head
+        if head is adv:
+            return
+        toks = [t for t in head.subtree if t.i != adv.i]
+        if len(toks) < 3:  # the parser lost the clause: take the sentence around the adverb
+            toks = [t for t in sent if t.i != adv.i]
+        # a concessive or contrasting clause after a comma is the writer's, not the report's
+        drop = [c for c in head.children if c.dep_ in {"advcl", "conj", "parataxis"} and c.i > adv.i
+                and any(g.lower_ in {"though", "although", "while", "but", "whereas"} for g in c.subtree if g.i <= c.i)]
+        toks = _exclude_subtrees(toks, drop)
+        toks = [t for t in toks if sent.start <= t.i < sent.end]
+        hint = self.lex.agentless_adverbs[adv.lower_]
+        self.add(Frame(cue=[(adv.idx, adv.idx + len(adv.text))], source=[],
+                       content=_spans_of(self.text, toks), cue_class="agentless", lemma=adv.lower_,
+                       agentless=True, certainty_hint=hint))
+
+    def according_to(self, sent: SpacySpan, acc: Token) -> None:
+        to = self.sdoc[acc.i + 1]
+        self.used_cues.update({acc.i, to.i})
+        # the object of "to": the parser attaches it to "to", to "according" or as obl with case
+        obj = None
+        for cand in (to, acc):
+            for c in cand.children:
+                if c.dep_ in {"pobj", "obj", "obl", "nmod"} and c.i > to.i:
+                    obj = c
+                    break
+            if obj is not None:
+                break
+        if obj is None and acc.head.i > to.i and acc.head.i < sent.end:
+            obj = acc.head if acc.dep_ in {"case", "mwe", "fixed"} else None
+        if obj is None:
+            later = [t for t in sent if t.i > to.i and t.pos_ in {"NOUN", "PROPN", "PRON"}]
+            obj = later[0] if later else None
+        if obj is None:
+            return
+        src_toks = [t for t in self.np_tokens(obj) if t.i > to.i and t.i not in (acc.i, to.i)]
+        phrase_end = max([to.i, *[t.i for t in obj.subtree]])
+        # ", according to a source, who tells us …": the relative clause belongs to the phrase
+        after_np = phrase_end + 1
+        if after_np + 1 < sent.end and self.sdoc[after_np].text == "," and self.sdoc[after_np + 1].lower_ in {"who", "which"}:
+            phrase_end = sent.end - 1
+        phrase = set(range(acc.i, phrase_end + 1))
+        # content: the rest of the clause around the phrase, within its quotation if inside one
+        enclosing = self.lay.innermost_quote(acc.idx)
+        lo, hi = sent.start, sent.end
+        cand = [self.sdoc[i] for i in range(lo, hi) if i not in phrase]
+        if enclosing is not None:
+            cand = [t for t in cand if enclosing.start < t.idx < enclosing.end - 1 and t.text not in _QUOTE_CHARS]
+        else:
+            # "…, according to X," then a new clause: keep the side that is a clause
+            before = [t for t in cand if t.i < acc.i]
+            after = [t for t in cand if t.i > phrase_end]
+            if after and any(t.pos_ in {"VERB", "AUX"} for t in after) and (not before or len(after) > len(before)):
+                cand = after
+            elif before:
+                cand = before
+        self.add(Frame(cue=[(acc.idx, to.idx + len(to.text))], source=_spans_of(self.text, src_toks),
+                       content=_spans_of(self.text, cand), cue_class="according_to", lemma="according to",
+                       source_tokens=[obj.i]))
+
+    def nominal(self, sent: SpacySpan, noun: Token) -> None:
+        poss = next((c for c in noun.children if c.dep_ in {"nmod:poss", "poss"}), None)
+        agent = None
+        for c in noun.children:
+            if c.dep_ in {"nmod", "prep"} and any(g.lower_ == "by" for g in [c, *c.children] if g.dep_ in {"case", "prep"}):
+                agent = c
+        src = poss or agent
+        content: list[Token] = []
+        cue = [noun]
+        for c in noun.children:
+            if c.i > noun.i and c.dep_ in {"acl", "ccomp"} :
+                content = list(c.subtree)
+                break
+            if c.i > noun.i and c.dep_ in {"nmod", "prep"} and c is not agent:
+                first = [g for g in c.subtree][0]
+                if first.lower_ == "for" and any(t.tag_ == "TO" for t in c.subtree):
+                    content = list(c.subtree)
+                    break
+        # "Their goal is to remove …": noun + copula, then the complement
+        nxt = noun.i + 1
+        if not content and nxt + 1 < sent.end and self.sdoc[nxt].lower_ in {"is", "was", "are", "were"} and self.sdoc[nxt + 1].lower_ in {"to", "that"}:
+            cue = [noun, self.sdoc[nxt]]
+            start = nxt + 1
+            head = self.sdoc[start].head
+            end = max(t.i for t in head.subtree) if head.i >= start else sent.end - 1
+            content = [self.sdoc[i] for i in range(start, min(end + 1, sent.end))]
+        if src is None or not content:
+            return
+        src_toks = list(src.subtree)
+        if agent is not None and src is agent:
+            src_toks = [t for t in src_toks if t.lower_ != "by" or t.i != src_toks[0].i]
+        self.add(Frame(cue=[(noun.idx, noun.idx + len(noun.text)) if len(cue) == 1 else _tok_span(cue)],  # type: ignore[list-item]
+                       source=_spans_of(self.text, src_toks) if poss is None else [s for s in [_tok_span(src_toks)] if s],
+                       content=_spans_of(self.text, content), cue_class="noun", lemma=noun.lower_,
+                       source_tokens=[src.i]))
+
+    def make(self, cue: list[Token], subj: Token | None, content: list[CharSpan], cls: str, lemma: str,
+             verb: Token, *, source_toks: list[Token] | None = None) -> Frame:
+        quoted = getattr(self, "_quoted", False)
+        self._quoted = False
+        src_toks = source_toks if source_toks is not None else (self.np_tokens(subj) if subj is not None else [])
+        return Frame(cue=[s for s in [_tok_span(cue)] if s], source=_spans_of(self.text, src_toks),
+                     content=content, cue_class=cls, lemma=lemma, negated=self.is_negated(cue), quoted=quoted,
+                     source_tokens=[subj.i] if subj is not None else [t.i for t in src_toks[-1:]])
+
+
+def _overlaps(a: CharSpan, b: CharSpan) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
+
+
+def _resolve_overlaps(frames: list[Frame]) -> list[Frame]:
+    """One cue, one attribution: drop frames whose cue repeats or lies inside another's cue."""
+    out: list[Frame] = []
+    for f in sorted(frames, key=lambda f: -(f.cue[0][1] - f.cue[0][0]) if f.cue else 0):
+        if f.cue and any(g.cue and _overlaps(f.cue[0], g.cue[0]) for g in out):
+            continue
+        # a source or content can't contain its own cue
+        if f.cue and any(s[0] <= f.cue[0][0] and f.cue[0][1] <= s[1] for s in f.source):
+            continue
+        f.content = [c for c in f.content if not (f.cue and c[0] <= f.cue[0][0] and f.cue[0][1] <= c[1])] or f.content
+        out.append(f)
+    return sorted(out, key=lambda f: (f.cue[0][0] if f.cue else f.content[0][0]))
+
+
+def _drop_inner_adverbs(frames: list[Frame]) -> list[Frame]:
+    """'reportedly'/'allegedly' inside content that already has a source only sets certainty."""
+    def inside_other(f: Frame) -> bool:
+        return any(
+            g is not f and any(c[0] <= f.cue[0][0] and f.cue[0][1] <= c[1] for c in g.content)
+            for g in frames
+        )
+    return [f for f in frames if not (f.cue_class == "agentless" and f.lemma.endswith("ly") and inside_other(f))]
+
+
+def find_frames(sdoc: SpacyDoc, *, lexicon: Lexicon | None = None) -> list[Frame]:
+    """All attribution frames of a parsed document, in text order."""
+    ex = _Extractor(sdoc, lexicon or load_lexicon())
+    ex._quoted = False
+    return _drop_inner_adverbs(_resolve_overlaps(ex.run()))

@@ -1,0 +1,86 @@
+"""Stage 3: parse the text with the project's own English news model (shipped in the package).
+
+The model is trained by `sourcetrace train` from ../shared/data and loaded from
+`sourcetrace/models/en_sourcetrace`; nothing is downloaded at run time. The tagger predicts
+Penn Treebank tags; a small attribute ruler maps them to Universal POS so both are set.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+
+from spacy.language import Language
+from spacy.tokens import Doc as SpacyDoc
+
+from .errors import ConfigError
+from .model import Document
+
+__all__ = ["MODEL_DIR", "load_model", "parse", "parse_many"]
+
+MODEL_DIR = Path(__file__).parent / "models" / "en_sourcetrace"
+# Articles are parsed whole; spaCy's default 1M-character guard is raised to the ingest limit.
+_MAX_LENGTH = 25_000_000
+
+# Penn Treebank tag -> Universal POS (the standard correspondence).
+PTB_TO_UPOS: dict[str, str] = {
+    "$": "SYM", "''": "PUNCT", "``": "PUNCT", ",": "PUNCT", "-LRB-": "PUNCT", "-RRB-": "PUNCT",
+    ".": "PUNCT", ":": "PUNCT", "HYPH": "PUNCT", "NFP": "PUNCT", "#": "SYM", "ADD": "X",
+    "AFX": "ADJ", "CC": "CCONJ", "CD": "NUM", "DT": "DET", "EX": "PRON", "FW": "X", "GW": "X",
+    "IN": "ADP", "JJ": "ADJ", "JJR": "ADJ", "JJS": "ADJ", "LS": "X", "MD": "AUX", "NN": "NOUN",
+    "NNP": "PROPN", "NNPS": "PROPN", "NNS": "NOUN", "PDT": "DET", "POS": "PART", "PRP": "PRON",
+    "PRP$": "PRON", "RB": "ADV", "RBR": "ADV", "RBS": "ADV", "RP": "ADP", "SYM": "SYM",
+    "TO": "PART", "UH": "INTJ", "VB": "VERB", "VBD": "VERB", "VBG": "VERB", "VBN": "VERB",
+    "VBP": "VERB", "VBZ": "VERB", "WDT": "PRON", "WP": "PRON", "WP$": "PRON", "WRB": "ADV",
+    "XX": "X", "_SP": "SPACE",
+}
+
+
+@Language.component("paragraph_breaks")
+def paragraph_breaks(sdoc: SpacyDoc) -> SpacyDoc:
+    """A line break always ends a sentence: news paragraphs, captions and labels are lines."""
+    for tok in sdoc[1:]:
+        prev = sdoc[tok.i - 1]
+        if "\n" in prev.text or "\n" in prev.whitespace_:
+            tok.is_sent_start = True
+    return sdoc
+
+
+def model_path() -> Path:
+    """The bundled model, or the one named by $SOURCETRACE_MODEL (for development)."""
+    override = os.environ.get("SOURCETRACE_MODEL")
+    return Path(override) if override else MODEL_DIR
+
+
+@lru_cache(maxsize=2)
+def load_model(path: str | None = None) -> Language:
+    """Load the pipeline once per process (it is read-only afterwards)."""
+    import spacy
+
+    where = Path(path) if path else model_path()
+    if not (where / "config.cfg").exists():
+        raise ConfigError(
+            f"E301: no spaCy model at {where}; rebuild it with `make model` (needs ../shared/data)"
+        )
+    nlp = spacy.load(where, exclude=["lemmatizer"])
+    nlp.max_length = _MAX_LENGTH
+    if "paragraph_breaks" not in nlp.pipe_names:
+        nlp.add_pipe("paragraph_breaks", first=True)
+    if "attribute_ruler" not in nlp.pipe_names:
+        ruler = nlp.add_pipe("attribute_ruler", after="tagger")
+        ruler.load_from_tag_map({tag: {"POS": pos} for tag, pos in PTB_TO_UPOS.items()})
+    return nlp
+
+
+def parse(doc: Document, *, nlp: Language | None = None) -> Document:
+    """Attach the spaCy parse of the whole text (offsets stay those of `text`)."""
+    nlp = nlp or load_model()
+    return doc.with_(parsed=nlp(doc.text))
+
+
+def parse_many(docs: list[Document], *, nlp: Language | None = None, batch_size: int = 16) -> list[Document]:
+    """Parse several documents with spaCy's batching (faster than one by one)."""
+    nlp = nlp or load_model()
+    parsed = nlp.pipe((d.text for d in docs), batch_size=batch_size)
+    return [d.with_(parsed=p) for d, p in zip(docs, parsed, strict=True)]

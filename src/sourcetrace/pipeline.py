@@ -1,0 +1,98 @@
+"""The per-document pipeline: stage order, what each stage needs and adds, error policy.
+
+Each stage is a pure `Document -> Document` function, so the same pipeline runs in one
+process, in a process pool or as a map step elsewhere. The pipeline checks that every
+stage returns a Document with the same text, and that a stage's inputs were produced by
+an earlier one (spaCy's requires/assigns idea).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+
+from .attribution import extract_attributions
+from .boilerplate import mark_boilerplate
+from .certainty import assess_certainty
+from .errors import SourcetraceError, StageError
+from .model import Document
+from .nlp import load_model
+from .resolve import resolve_entities
+
+__all__ = ["STAGES", "Stage", "analyze", "analyze_many"]
+
+log = logging.getLogger(__name__)
+log.addHandler(logging.NullHandler())
+
+
+@dataclass(frozen=True)
+class Stage:
+    name: str  # versioned registry name
+    func: Callable[[Document], Document]
+    requires: tuple[str, ...]
+    assigns: tuple[str, ...]
+
+
+def _parse(doc: Document) -> Document:
+    return doc.with_(parsed=load_model()(doc.text))
+
+
+STAGES: tuple[Stage, ...] = (
+    Stage("boilerplate.rules.v1", mark_boilerplate, (), ("boilerplate",)),
+    Stage("nlp.spacy.v1", _parse, (), ("parsed",)),
+    Stage("attribution.rules.v1", extract_attributions, ("parsed", "boilerplate"), ("attributions",)),
+    Stage("resolve.rules.v1", resolve_entities, ("attributions", "parsed"), ("entities", "speaker")),
+    Stage("certainty.rules.v1", assess_certainty, ("attributions",), ("certainty",)),
+)
+
+
+def _check_order(stages: Iterable[Stage]) -> None:
+    have: set[str] = set()
+    for stage in stages:
+        missing = [r for r in stage.requires if r not in have]
+        if missing:
+            raise StageError(f"E501: stage {stage.name} needs {missing} from an earlier stage")
+        have.update(stage.assigns)
+
+
+_check_order(STAGES)
+
+
+def _run(doc: Document, stages: Iterable[Stage]) -> Document:
+    for stage in stages:
+        try:
+            out = stage.func(doc)
+        except SourcetraceError:
+            raise
+        except Exception as e:  # a bug in a stage must name the stage and the document
+            raise StageError(f"E502: stage {stage.name} failed on {doc.doc_id}: {e}") from e
+        if not isinstance(out, Document) or out.text != doc.text:
+            raise StageError(f"E503: stage {stage.name} must return the Document with its text unchanged")
+        doc = out
+    return doc.with_(parsed=None)
+
+
+def analyze(doc: Document) -> Document:
+    """Run every per-document stage on one document."""
+    return _run(doc, STAGES)
+
+
+def analyze_many(docs: Iterable[Document], *, batch_size: int = 32) -> Iterator[Document]:
+    """Analyze a stream of documents, parsing them in batches with spaCy's `pipe`."""
+    nlp = load_model()
+    rest = [s for s in STAGES if s.name != "nlp.spacy.v1" and s.name != "boilerplate.rules.v1"]
+    batch: list[Document] = []
+
+    def flush() -> Iterator[Document]:
+        marked = [mark_boilerplate(d) for d in batch]
+        for d, parsed in zip(marked, nlp.pipe((d.text for d in marked), batch_size=8), strict=True):
+            yield _run(d.with_(parsed=parsed), rest)
+
+    for doc in docs:
+        batch.append(doc)
+        if len(batch) >= batch_size:
+            yield from flush()
+            batch = []
+    if batch:
+        yield from flush()
