@@ -1,0 +1,36 @@
+# The single entry point: `make demo` and `make test` work on a fresh machine with only
+# Python 3.11 and the package registries.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: install demo test test-all model lint clean
+
+$(STAMP): pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[dev,corpus]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/sourcetrace analyze examples/ -o out/demo.jsonl
+	$(BIN)/sourcetrace show out/demo.jsonl
+	$(BIN)/sourcetrace report out/demo.jsonl --html out/report.html
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q -m "not slow"
+
+test-all: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+model: $(STAMP)
+	$(BIN)/sourcetrace train --shared ../shared
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/speed.py
+
+clean:
+	rm -rf $(VENV) out build

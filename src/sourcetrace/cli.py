@@ -1,0 +1,226 @@
+"""The `sourcetrace` command line: a thin click layer over the library.
+
+Exit codes: 0 when every input was processed, 1 when any input failed (each failure is
+one line on stderr naming the file), 2 for usage errors (click's own).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+import click
+
+from .errors import InputError, SourcetraceError
+from .model import SCHEMA, Document
+
+__all__ = ["cli"]
+
+
+def _fail(msg: str) -> None:
+    click.echo(f"error: {msg}", err=True)
+
+
+def _atomic_write(path: Path, data: str) -> None:
+    """Write to a temporary file beside `path`, then rename: never a half-written output."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+class _Run:
+    """Counts failures across a command so the exit code can say something failed."""
+
+    def __init__(self) -> None:
+        self.failed = 0
+
+    def inputs(self, paths: Iterable[str]) -> Iterator[Document]:
+        from .ingest import read_inputs
+
+        for item in read_inputs(paths):
+            if isinstance(item, InputError):
+                self.failed += 1
+                _fail(f"{item.path}: {item.reason}")
+            else:
+                yield item
+
+    def analyzed(self, docs: Iterable[Document], *, jobs: int) -> Iterator[Document]:
+        from .runner import Failure, LocalRunner
+
+        for out in LocalRunner(jobs=jobs).run(docs):
+            if isinstance(out, Failure):
+                self.failed += 1
+                _fail(str(out))
+            else:
+                yield out
+
+
+def _console() -> Any:
+    """A wide table even when the output is a pipe or a CI log (rich would default to 80)."""
+    from rich.console import Console
+
+    return Console() if sys.stdout.isatty() else Console(width=160)
+
+
+def _is_record_file(path: Path) -> bool:
+    if path.suffix not in {".json", ".jsonl"} or not path.is_file():
+        return False
+    with open(path, encoding="utf-8", errors="replace") as fh:
+        head = fh.read(200)
+    return f'"schema": "{SCHEMA}"' in head or '"schema":"' + SCHEMA in head
+
+
+def _load_records(path: Path) -> list[Document]:
+    from .evaluate import load_records
+
+    return load_records(path)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="sourcetrace")
+def cli() -> None:
+    """sourcetrace: who says so, on whose authority, how sure, in news articles."""
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Output file, or a directory (one JSON per document).")
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "json", "table", "html"]), default="jsonl", show_default=True)
+@click.option("--jobs", type=int, default=1, show_default=True, help="Worker processes.")
+def analyze(paths: tuple[str, ...], output: Path | None, fmt: str, jobs: int) -> None:
+    """Analyze articles (.txt .html .jsonl .warc, directories, - for stdin)."""
+    run = _Run()
+    docs = list(run.analyzed(run.inputs(paths), jobs=jobs))
+    try:
+        _emit(docs, output, fmt)
+    except OSError as e:
+        _fail(f"{output}: cannot write output ({e.strerror})")
+        sys.exit(1)
+    if run.failed:
+        click.echo(f"{run.failed} input(s) failed, {len(docs)} analyzed", err=True)
+        sys.exit(1)
+
+
+def _emit(docs: list[Document], output: Path | None, fmt: str) -> None:
+    if fmt == "table":
+        from .display import render_table
+
+        render_table(docs, console=_console())
+        return
+    if fmt == "html":
+        from .report import render_html, write_html
+
+        if output is None:
+            click.echo(render_html(docs))
+        else:
+            write_html(docs, output)
+        return
+    if output is not None and (output.is_dir() or (output.suffix == "" and not output.exists())):
+        for doc in docs:
+            _atomic_write(output / f"{doc.doc_id.replace('/', '_')}.json", doc.to_json(indent=1) + "\n")
+        return
+    if fmt == "json":
+        payload = docs[0].to_dict() if len(docs) == 1 else [d.to_dict() for d in docs]
+        data = json.dumps(payload, ensure_ascii=False, indent=1) + "\n"
+    else:
+        data = "".join(d.to_json() + "\n" for d in docs)
+    if output is None:
+        click.echo(data, nl=False)
+    else:
+        _atomic_write(output, data)
+
+
+@cli.command()
+@click.argument("file", type=click.Path(exists=True, path_type=Path))
+def show(file: Path) -> None:
+    """Show the who-said-what table of analysed records (JSON or JSON Lines)."""
+    from .display import render_table
+
+    try:
+        docs = _load_records(file)
+    except SourcetraceError as e:
+        raise click.ClickException(str(e)) from e
+    render_table(docs, console=_console())
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--html", "html_out", type=click.Path(path_type=Path), required=True, help="Where to write the report.")
+@click.option("--jobs", type=int, default=1, show_default=True)
+def report(paths: tuple[str, ...], html_out: Path, jobs: int) -> None:
+    """Write a self-contained HTML report of articles or of analysed records."""
+    from .report import write_html
+
+    run = _Run()
+    records = [Path(p) for p in paths if _is_record_file(Path(p))]
+    articles = [p for p in paths if Path(p) not in records]
+    docs: list[Document] = []
+    for path in records:
+        try:
+            docs += _load_records(path)
+        except SourcetraceError as e:
+            run.failed += 1
+            _fail(str(e))
+    if articles:
+        docs += list(run.analyzed(run.inputs(articles), jobs=jobs))
+    write_html(docs, html_out)
+    click.echo(f"wrote {html_out} ({len(docs)} document(s))", err=True)
+    if run.failed:
+        sys.exit(1)
+
+
+@cli.command("eval")
+@click.argument("gold", type=click.Path(exists=True, path_type=Path))
+@click.argument("pred", type=click.Path(exists=True, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the metrics as JSON.")
+def eval_cmd(gold: Path, pred: Path, as_json: bool) -> None:
+    """Score predicted records against gold records (CONTRACT.md "Scoring")."""
+    from .evaluate import format_table, score_documents
+
+    try:
+        result = score_documents(_load_records(gold), _load_records(pred))
+    except SourcetraceError as e:
+        raise click.ClickException(str(e)) from e
+    for err in result.errors:
+        _fail(err)
+    if as_json:
+        click.echo(json.dumps(result.to_json(), indent=1))
+    else:
+        click.echo(format_table(result))
+    if result.errors:
+        sys.exit(1)
+
+
+@cli.command()
+@click.option("--shared", type=click.Path(exists=True, file_okay=False, path_type=Path), default=Path("../shared"),
+              show_default=True, help="The shared data folder (data/ud-english-ewt, …).")
+@click.option("--workdir", type=click.Path(path_type=Path), default=Path("build/train"), show_default=True)
+@click.option("--max-epochs", type=int, default=12, show_default=True)
+@click.option("--silver-fraction", type=float, default=0.5, show_default=True,
+              help="Share of the PolNeAR CoreNLP silver sentences used for tags and NER.")
+@click.option("--install/--no-install", default=True, show_default=True,
+              help="Copy the best model into the package (src/sourcetrace/models/en_sourcetrace).")
+def train(shared: Path, workdir: Path, max_epochs: int, silver_fraction: float, install: bool) -> None:
+    """Rebuild the bundled English model from ../shared/data (takes about an hour on one core)."""
+    from .train import train_model
+
+    try:
+        scores = train_model(shared, workdir, max_epochs=max_epochs, silver_fraction=silver_fraction, install=install)
+    except SourcetraceError as e:
+        raise click.ClickException(str(e)) from e
+    click.echo(json.dumps(scores, indent=1))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    cli()
