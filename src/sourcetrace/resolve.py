@@ -132,9 +132,9 @@ def _same_referent(a: _Mention, b: _Mention) -> bool:
     if an == bn:
         return True
     a_words, b_words = an.split(), bn.split()
-    a_person = a.type_hint == "person"
-    b_person = b.type_hint == "person"
-    if a_person and b_person:
+    a_person = a.type_hint == "person" or (a.type_hint == "other" and len(a_words) == 1 and a.kind == "name")
+    b_person = b.type_hint == "person" or (b.type_hint == "other" and len(b_words) == 1 and b.kind == "name")
+    if a_person and b_person and "person" in {a.type_hint, b.type_hint}:
         sa, sb = a_words[-1], b_words[-1]
         similar = sa == sb or fuzz.ratio(sa, sb) >= _SPELLING_SIMILARITY
         if not similar:

@@ -614,8 +614,16 @@ class _Extractor:
             obj = later[0] if later else None
         if obj is None:
             return
-        src_toks = [t for t in self.np_tokens(obj) if t.i > to.i and t.i not in (acc.i, to.i)]
-        phrase_end = max([to.i, *[t.i for t in obj.subtree]])
+        # the source runs from "to" up to the first comma, quote mark or clause boundary
+        stop = to.i + 1
+        while stop < sent.end and self.sdoc[stop].text not in _QUOTE_CHARS + ",;:" and not self.sdoc[stop].is_space \
+                and not (self.sdoc[stop].pos_ in {"VERB", "AUX"} and self.sdoc[stop].tag_ != "VBN"):
+            stop += 1
+        src_toks = _trim_np([self.sdoc[k] for k in range(to.i + 1, stop)])
+        if not src_toks:
+            return
+        phrase_end = max([to.i, *[t.i for t in obj.subtree if t.i < stop]], default=stop - 1)
+        phrase_end = max(phrase_end, stop - 1)
         # ", according to a source, who tells us …": the relative clause belongs to the phrase
         after_np = phrase_end + 1
         if after_np + 1 < sent.end and self.sdoc[after_np].text == "," and self.sdoc[after_np + 1].lower_ in {"who", "which"}:

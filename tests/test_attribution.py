@@ -1,0 +1,92 @@
+"""Attribution rules on short sentences written for these tests (uses the bundled model)."""
+
+from __future__ import annotations
+
+from sourcetrace.attribution import _parents
+from sourcetrace.attribution.rules import Frame
+from sourcetrace.model import Document
+
+
+def _roles(doc: Document, attr) -> tuple[str, str, str]:  # type: ignore[no-untyped-def]
+    t = doc.text
+    return tuple(" | ".join(t[s:e] for s, e in getattr(attr, r)) for r in ("source", "cue", "content"))  # type: ignore[return-value]
+
+
+def _by_cue(doc: Document, cue: str):  # type: ignore[no-untyped-def]
+    found = [a for a in doc.attributions if any(doc.text[s:e] == cue for s, e in a.cue)]
+    assert found, f"no attribution with cue {cue!r}: {[_roles(doc, a) for a in doc.attributions]}"
+    return found[0]
+
+
+def test_attribution_direct_quote_then_frame(analyze_text) -> None:  # type: ignore[no-untyped-def]
+    doc = analyze_text("“The harbour will reopen on Monday,” port director Anna Berg said.")
+    attr = _by_cue(doc, "said")
+    src, _, content = _roles(doc, attr)
+    assert src == "port director Anna Berg"
+    assert content == "“The harbour will reopen on Monday,”"
+    assert attr.kind == "direct"
+
+
+def test_attribution_quote_split_by_frame_is_one_attribution(analyze_text) -> None:  # type: ignore[no-untyped-def]
+    doc = analyze_text("“We will not give in,” the union leader said. “Not now, not ever.”")
+    attr = _by_cue(doc, "said")
+    assert len(attr.content) == 2
+    assert doc.text[attr.content[1][0] : attr.content[1][1]] == "“Not now, not ever.”"
+
+
+def test_attribution_indirect_that_clause(analyze_text) -> None:  # type: ignore[no-untyped-def]
+    doc = analyze_text("The mayor said that the bridge was safe.")
+    attr = _by_cue(doc, "said")
+    src, _, content = _roles(doc, attr)
+    assert (src, content) == ("The mayor", "that the bridge was safe")
+    assert attr.kind == "indirect" and attr.certainty == "asserted"
+
+
+def test_attribution_according_to(analyze_text) -> None:  # type: ignore[no-untyped-def]
+    doc = analyze_text("According to the Harbour Gazette, the council kept the report secret.")
+    attr = _by_cue(doc, "According to")
+    src, _, content = _roles(doc, attr)
+    assert src == "the Harbour Gazette"
+    assert content == "the council kept the report secret"
+    assert (attr.kind, attr.certainty) == ("according_to", "reported")
+
+
+def test_attribution_agentless_reportedly(analyze_text) -> None:  # type: ignore[no-untyped-def]
+    doc = analyze_text("The committee is reportedly planning an inspection next week.")
+    attr = _by_cue(doc, "reportedly")
+    assert attr.source == () and attr.speaker is None
+    assert "planning an inspection next week" in _roles(doc, attr)[2]
+    assert attr.certainty == "reported"
+
+
+def test_attribution_sentence_final_report_frame(analyze_text) -> None:  # type: ignore[no-untyped-def]
+    doc = analyze_text("The council hid the engineers' findings for a year, the Harbour Gazette reported.")
+    attr = _by_cue(doc, "reported")
+    src, _, content = _roles(doc, attr)
+    assert src == "the Harbour Gazette"
+    assert content == "The council hid the engineers' findings for a year"
+
+
+def test_attribution_nested_chain_gets_parents(analyze_text) -> None:  # type: ignore[no-untyped-def]
+    doc = analyze_text(
+        "“The minister had said the port would close, according to Interfax,” The Daily Courier reported."
+    )
+    outer = _by_cue(doc, "reported")
+    middle = _by_cue(doc, "according to")
+    assert outer.parent is None
+    assert middle.parent == outer.id
+
+
+def test_attribution_parents_smallest_enclosing_content() -> None:
+    big = Frame(cue=[(0, 4)], source=[], content=[(5, 100)], cue_class="report", lemma="report")
+    mid = Frame(cue=[(10, 14)], source=[(6, 9)], content=[(15, 60)], cue_class="speech", lemma="say")
+    small = Frame(cue=[(20, 24)], source=[(16, 19)], content=[(25, 40)], cue_class="speech", lemma="say")
+    assert _parents([big, mid, small]) == [None, 0, 1]
+
+
+def test_attribution_every_span_inside_text(analyze_text) -> None:  # type: ignore[no-untyped-def]
+    doc = analyze_text("“Yes,” she said.\n\nHe told reporters that it was over, according to AP.")
+    doc.check_spans()
+    for attr in doc.attributions:
+        for s, e in (*attr.source, *attr.cue, *attr.content):
+            assert doc.text[s:e].strip() == doc.text[s:e] and s < e

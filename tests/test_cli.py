@@ -1,0 +1,88 @@
+"""The command line, through click's CliRunner (the model runs for real)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from sourcetrace.cli import cli
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+def test_cli_every_command_has_help(runner: CliRunner) -> None:
+    for name, cmd in cli.commands.items():
+        assert cmd.help, f"{name} has no help text"
+        result = runner.invoke(cli, [name, "--help"])
+        assert result.exit_code == 0 and "Usage" in result.output
+
+
+def test_cli_analyze_examples_writes_contract_records(runner: CliRunner, tmp_path: Path) -> None:
+    out = tmp_path / "demo.jsonl"
+    result = runner.invoke(cli, ["analyze", str(EXAMPLES), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert len(records) == len(list(EXAMPLES.glob("*.txt")))
+    for rec in records:
+        assert rec["schema"] == "sourcetrace/1"
+        assert rec["text"] == (EXAMPLES / f"{rec['doc_id']}.txt").read_text(encoding="utf-8")
+        assert rec["attributions"], rec["doc_id"]
+
+
+def test_cli_bad_inputs_fail_one_line_each_and_rest_is_written(runner: CliRunner, tmp_path: Path) -> None:
+    good = tmp_path / "good.txt"
+    good.write_text("“We won,” the captain said.", encoding="utf-8")
+    empty = tmp_path / "empty.txt"
+    empty.write_text("", encoding="utf-8")
+    binary = tmp_path / "blob.txt"
+    binary.write_bytes(b"\x00\x01\x02\xff" * 100)
+    out = tmp_path / "out.jsonl"
+    result = runner.invoke(cli, ["analyze", str(good), str(empty), str(binary), "-o", str(out)])
+    assert result.exit_code == 1
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 2
+    assert any("empty.txt" in e for e in errors) and any("blob.txt" in e for e in errors)
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [r["doc_id"] for r in records] == ["good"]
+
+
+def test_cli_eval_reports_table_and_text_mismatch(runner: CliRunner, tmp_path: Path) -> None:
+    rec = {"schema": "sourcetrace/1", "doc_id": "x", "text": "A said B.", "meta": {}, "boilerplate": [],
+           "attributions": [{"id": "a1", "source": [[0, 1]], "cue": [[2, 6]], "content": [[7, 8]],
+                             "kind": "indirect", "parent": None, "speaker": None, "certainty": "asserted"}],
+           "entities": []}
+    gold = tmp_path / "gold"
+    gold.mkdir()
+    (gold / "x.gold.json").write_text(json.dumps(rec), encoding="utf-8")
+    pred = tmp_path / "pred.jsonl"
+    pred.write_text(json.dumps(rec) + "\n", encoding="utf-8")
+    ok = runner.invoke(cli, ["eval", str(gold), str(pred)])
+    assert ok.exit_code == 0
+    assert ok.output.strip().splitlines()[-1] == "content_token_f1=1.000 attribution_f1=1.000"
+    pred.write_text(json.dumps({**rec, "text": "A said C."}) + "\n", encoding="utf-8")
+    bad = runner.invoke(cli, ["eval", str(gold), str(pred), "--json"])
+    assert bad.exit_code == 1
+    assert "differs" in bad.stderr
+    assert json.loads(bad.stdout)["metrics"]["attribution"]["f1"] == 0.0
+
+
+def test_cli_show_and_report_escape_article_text(runner: CliRunner, tmp_path: Path) -> None:
+    art = tmp_path / "evil.txt"
+    art.write_text("“<script>alert(1)</script> [red]x[/red],” the hacker said.", encoding="utf-8")
+    out = tmp_path / "evil.jsonl"
+    assert runner.invoke(cli, ["analyze", str(art), "-o", str(out)]).exit_code == 0
+    shown = runner.invoke(cli, ["show", str(out)])
+    assert shown.exit_code == 0 and "[red]x[/red]" in shown.output
+    html = tmp_path / "r.html"
+    rep = runner.invoke(cli, ["report", str(out), "--html", str(html)])
+    assert rep.exit_code == 0
+    page = html.read_text(encoding="utf-8")
+    assert "<script>alert(1)" not in page and "&lt;script&gt;alert(1)" in page

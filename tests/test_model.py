@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from sourcetrace.errors import OffsetError
+from sourcetrace.model import Attribution, Boilerplate, Document, Entity
+
+
+@st.composite
+def documents(draw):  # type: ignore[no-untyped-def]
+    text = draw(st.text(min_size=1, max_size=200))
+    n = len(text)
+
+    def span():  # type: ignore[no-untyped-def]
+        a = draw(st.integers(0, n))
+        b = draw(st.integers(a, n))
+        return (a, b)
+
+    attrs = tuple(
+        Attribution(id=f"a{i}", source=(span(),), cue=(span(),), content=(span(), span()),
+                    kind="direct", parent=None, speaker="e1", certainty="reported", extra={"negated": True})
+        for i in range(draw(st.integers(0, 3)))
+    )
+    ents = (Entity("e1", "Name", "person", (span(),)),)
+    return Document(doc_id="d", text=text, boilerplate=(Boilerplate(span(), "advertisement"),),
+                    attributions=attrs, entities=ents)
+
+
+@given(documents())
+def test_model_json_roundtrip_keeps_text_and_spans(doc: Document) -> None:
+    back = Document.from_dict(json.loads(doc.to_json()))
+    assert back.text == doc.text
+    assert back.to_dict() == doc.to_dict()
+    for a, b in zip(doc.attributions, back.attributions, strict=True):
+        for role in ("source", "cue", "content"):
+            assert [doc.text[s:e] for s, e in getattr(a, role)] == [back.text[s:e] for s, e in getattr(b, role)]
+
+
+def test_model_stage_cannot_rewrite_text() -> None:
+    doc = Document(doc_id="d", text="abc")
+    with pytest.raises(OffsetError):
+        doc.with_(text="xyz")
+
+
+def test_model_check_spans_rejects_out_of_range() -> None:
+    doc = Document(doc_id="d", text="abc", boilerplate=(Boilerplate((1, 9), "advertisement"),))
+    with pytest.raises(OffsetError):
+        doc.check_spans()
+
+
+def test_model_private_extra_keys_are_not_serialised() -> None:
+    attr = Attribution("a1", (), ((0, 1),), ((2, 3),), extra={"_cue_class": "x", "negated": True})
+    out = attr.to_dict()
+    assert "_cue_class" not in out and out["negated"] is True
+    assert list(out)[:8] == ["id", "source", "cue", "content", "kind", "parent", "speaker", "certainty"]

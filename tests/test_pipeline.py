@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+import pytest
+
+from sourcetrace.errors import StageError
+from sourcetrace.model import Document
+from sourcetrace.pipeline import STAGES, Stage, _check_order, _run
+
+
+def test_pipeline_rejects_stage_placed_too_early() -> None:
+    late = [s for s in STAGES if s.name.startswith("attribution")]
+    with pytest.raises(StageError, match="E501"):
+        _check_order(late)
+
+
+def test_pipeline_rejects_stage_that_rewrites_text() -> None:
+    bad = Stage("bad.v1", lambda d: Document(doc_id=d.doc_id, text=d.text.upper()), (), ())
+    with pytest.raises(StageError, match="E503"):
+        _run(Document(doc_id="d", text="abc"), [bad])
+
+
+def test_pipeline_stage_crash_names_stage_and_document() -> None:
+    def boom(doc: Document) -> Document:
+        raise ValueError("kaputt")
+
+    with pytest.raises(StageError, match=r"boom\.v1 failed on d1: kaputt"):
+        _run(Document(doc_id="d1", text="abc"), [Stage("boom.v1", boom, (), ())])
+
+
+def test_pipeline_full_run_keeps_text_and_spans(analyze_text) -> None:  # type: ignore[no-untyped-def]
+    text = "Advertisement\n\n“It is over,” the coach said on Sunday.\n\nThe club reportedly fired him."
+    doc = analyze_text(text)
+    assert doc.text == text and doc.parsed is None
+    doc.check_spans()
+    assert doc.boilerplate and doc.boilerplate[0].kind == "advertisement"
+    assert {a.certainty for a in doc.attributions} >= {"reported"}
+    ids = {e.id for e in doc.entities}
+    assert all(a.speaker is None or a.speaker in ids for a in doc.attributions)

@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+from sourcetrace.attribution.quotes import layout
+
+
+def test_quotes_nested_single_inside_double() -> None:
+    text = "“‘Kyiv rejects it,’ the government said. It cited her,” the Journal reported."
+    lay = layout(text)
+    levels = sorted((q.level, text[q.start : q.end]) for q in lay.quotes)
+    assert levels[0] == (0, "“‘Kyiv rejects it,’ the government said. It cited her,”")
+    assert levels[1] == (1, "‘Kyiv rejects it,’")
+
+
+def test_quotes_apostrophes_are_not_quote_marks() -> None:
+    text = "Russia’s demand wasn’t met, ‘she said’ twice."
+    lay = layout(text)
+    assert [text[q.start : q.end] for q in lay.quotes] == ["‘she said’"]
+
+
+def test_quotes_unclosed_quote_runs_to_paragraph_end() -> None:
+    text = "“First paragraph of a long quote.\n\n“Second part,” she said."
+    lay = layout(text)
+    first = lay.quotes_in_para(0)[0]
+    assert not first.closed and text[first.start : first.end] == "“First paragraph of a long quote."
+    assert lay.quotes_in_para(1)[0].closed
+
+
+def test_quotes_straight_quotes_pair_within_a_paragraph() -> None:
+    text = '"One," he said. "Two."'
+    lay = layout(text)
+    assert [text[q.start : q.end] for q in lay.quotes] == ['"One,"', '"Two."']
+    assert lay.para_of(len(text) - 1) == 0

@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+from sourcetrace.model import Attribution, Document
+from sourcetrace.resolve import entity_type, person_name, resolve_entities
+
+
+def _doc_with_sources(text: str, sources: list[str]) -> Document:
+    """A hand-built document whose attributions have the given source strings (no model)."""
+    attrs = []
+    pos = 0
+    for n, src in enumerate(sources):
+        s = text.index(src, pos)
+        pos = s + len(src)
+        attrs.append(Attribution(f"a{n + 1}", ((s, s + len(src)),), ((pos, pos),), ((0, 1),)))
+    return Document(doc_id="d", text=text, attributions=tuple(attrs))
+
+
+def test_resolve_person_name_strips_titles() -> None:
+    assert person_name("Zelenskiy aide Mykhailo Podolyak") == "Mykhailo Podolyak"
+    assert person_name("Ukrainian President Volodymyr Zelensky") == "Volodymyr Zelensky"
+    assert person_name("White House spokesperson Karine Jean-Pierre") == "Karine Jean-Pierre"
+
+
+def test_resolve_entity_types_from_words() -> None:
+    assert entity_type("The New York Post") == "outlet"
+    assert entity_type("a translation of the post") == "social-post"
+    assert entity_type("a source") == "anonymous"
+    assert entity_type("Ukrainian intelligence") == "intelligence"
+    assert entity_type("the Ukrainian government") == "government"
+    assert entity_type("Ukrainian MP Lesia Vasylenko") == "person"
+    assert entity_type("Russian forces") == "military"
+    assert entity_type("Ukrainian and Western accounts") == "document"
+
+
+def test_resolve_spelling_variants_are_one_person() -> None:
+    text = ("Ukrainian President Volodymyr Zelensky said no. President Volodymyr Zelelsnky said no. "
+            "Zelenskiy said no. Zelensky said no. Podolyak said no.")
+    doc = resolve_entities(_doc_with_sources(text, [
+        "Ukrainian President Volodymyr Zelensky", "President Volodymyr Zelelsnky", "Zelenskiy", "Zelensky", "Podolyak",
+    ]))
+    speakers = [a.speaker for a in doc.attributions]
+    assert len(set(speakers[:4])) == 1 and speakers[4] != speakers[0]
+    ent = next(e for e in doc.entities if e.id == speakers[0])
+    assert ent.name == "Volodymyr Zelensky" and ent.type == "person"
+    assert len(ent.mentions) == 4
+
+
+def test_resolve_outlet_alias_and_anonymous_sources_kept_apart() -> None:
+    text = "The Wall Street Journal reported it. A source said so. The Journal added. A source said more."
+    doc = resolve_entities(_doc_with_sources(text, ["The Wall Street Journal", "A source", "The Journal", "A source"]))
+    sp = [a.speaker for a in doc.attributions]
+    assert sp[0] == sp[2]
+    assert sp[1] != sp[3]
+
+
+def test_resolve_pronoun_speaker_goes_to_last_person() -> None:
+    text = "Mayor Linda Okafor said no. The council said yes. She said it again."
+    doc = resolve_entities(_doc_with_sources(text, ["Mayor Linda Okafor", "The council", "She"]))
+    sp = [a.speaker for a in doc.attributions]
+    assert sp[2] == sp[0]
