@@ -209,6 +209,11 @@ class _Extractor:
     def is_negated(self, cue: list[Token]) -> bool:
         return any(t.lower_ in {"not", "n't", "never", "no"} for t in cue)
 
+    def _quote_split(self, a: Token, b: Token) -> bool:
+        """True when one token is inside a quotation and the other is not."""
+        qa, qb = self.lay.innermost_quote(a.idx), self.lay.innermost_quote(b.idx)
+        return qa != qb
+
     def valid_subject(self, tok: Token) -> bool:
         """A source is a nominal: not a date ("Monday"), conjunction or stray mark."""
         if tok.pos_ not in {"NOUN", "PROPN", "PRON", "NUM", "X", "ADJ", "DET"}:
@@ -365,15 +370,46 @@ class _Extractor:
         return [trimmed] if trimmed else None
 
     def following_clause(self, sent: SpacySpan, after: Token) -> list[CharSpan] | None:
-        """'CUE that …' when the parser lost the complement: the rest of the sentence."""
+        """'CUE [Tuesday|on Monday] that …' when the parser lost the complement: the rest."""
         nxt = after.i + 1
-        while nxt < sent.end and self.sdoc[nxt].is_space:
+        skipped = 0
+        while nxt < sent.end and (self.sdoc[nxt].is_space or (
+            skipped < 4 and self.sdoc[nxt].lower_ not in {"that", "to", "if", "whether"}
+            and (self.sdoc[nxt].lower_ in _TIME_WORDS or self.sdoc[nxt].tag_ in {"NNP", "IN", "RB", "RBR", "JJR", "DT", "CD"})
+        )):
+            skipped += 0 if self.sdoc[nxt].is_space else 1
             nxt += 1
-        if nxt >= sent.end or self.sdoc[nxt].lower_ not in {"that", "to", "if", "whether"}:
+        if nxt >= sent.end or self.sdoc[nxt].lower_ not in {"that", "if", "whether"} and not (
+            self.sdoc[nxt].lower_ == "to" and skipped == 0
+        ):
             return None
         span = _tok_span([self.sdoc[k] for k in range(nxt, sent.end)])
         trimmed = _trim(self.text, span) if span else None
         return [trimmed] if trimmed else None
+
+    def final_frame_surface(self, sent: SpacySpan, cue: list[Token]) -> tuple[list[Token], list[CharSpan]] | None:
+        """'CONTENT, SOURCE CUE [adjuncts].' read off the surface: (source tokens, content)."""
+        first = min(cue, key=lambda t: t.i)
+        last = max(cue, key=lambda t: t.i)
+        if not self._ends_sentence(sent, last):
+            return None
+        j = first.i - 1
+        src: list[Token] = []
+        while j >= sent.start and self.sdoc[j].text not in {",", "—"}:
+            if self.sdoc[j].pos_ in {"VERB", "AUX"} and self.sdoc[j].tag_ != "VBN":
+                return None
+            src.insert(0, self.sdoc[j])
+            j -= 1
+        src = _trim_np(src)
+        if j <= sent.start or not src or len(src) > 12 or not self._is_np(src):
+            return None
+        span = _tok_span([self.sdoc[k] for k in range(sent.start, j)])
+        trimmed = _trim(self.text, span) if span else None
+        if not trimmed:
+            return None
+        if self.lay.innermost_quote(trimmed[0]) != self.lay.innermost_quote(first.idx):
+            return None  # a quotation before the frame is the quote rule's business
+        return src, [trimmed]
 
     # --- frames
 
@@ -433,6 +469,8 @@ class _Extractor:
                                    self.as_saying_content(sent, as_saying), "speech", "say", as_saying))
             return
         subj = None if passive else self.source_of(verb)
+        if subj is not None and self._quote_split(subj, verb):
+            subj = None  # the parser took a word of the quotation as the speaker
         if subj is not None and subj.lower_ == "it" and verb.tag_ == "VBN" and any(
             c.lower_ in {"is", "was", "be", "been"} for c in verb.children
         ):
@@ -469,6 +507,13 @@ class _Extractor:
                 content_toks = [t for c in verb.children if c.dep_ in {"xcomp", "obj", "dobj", "attr", "oprd"} for t in c.subtree]
             self.add(self.make(cue, agent, _spans_of(self.text, content_toks), cls, lemma, verb))
             return
+        if cls in {"report", "speech_strong", "allege"}:
+            surface = self.final_frame_surface(sent, cue)
+            if surface is not None and (subj is None or subj.i >= surface[0][0].i):
+                quoted = self.quote_frame(surface[0][0].idx, verb.idx + len(verb.text), verb.idx)
+                if quoted is None:
+                    self.add(self.make(cue, None, surface[1], cls, lemma, verb, source_toks=surface[0]))
+                    return
         content = self.content_for(sent, verb, lemma, cue, subj)
         if not content:
             return
@@ -479,8 +524,9 @@ class _Extractor:
         first = min(cue, key=lambda t: t.i)
         left: list[Token] = []
         j = first.i - 1
-        while j >= sent.start and not self.sdoc[j].is_space and self.sdoc[j].text not in _QUOTE_CHARS + ",;:":
-            left.insert(0, self.sdoc[j])
+        while j >= sent.start and self.sdoc[j].text not in _QUOTE_CHARS + ",;:" and "\n" not in self.sdoc[j].text:
+            if not self.sdoc[j].is_space:
+                left.insert(0, self.sdoc[j])
             j -= 1
         boundary = self.sdoc[j].text if j >= sent.start else "^"
         if left and boundary in _CLOSERS + ",^" and self._is_np(left):
@@ -488,10 +534,14 @@ class _Extractor:
         last = max(cue, key=lambda t: t.i)
         right: list[Token] = []
         k = last.i + 1
-        while k < sent.end and not self.sdoc[k].is_space and self.sdoc[k].text not in _QUOTE_CHARS + ",;:.":
-            right.append(self.sdoc[k])
+        while k < sent.end and self.sdoc[k].text not in _QUOTE_CHARS + ",;:." and "\n" not in self.sdoc[k].text:
+            if not self.sdoc[k].is_space:
+                right.append(self.sdoc[k])
             k += 1
-        before = self.sdoc[first.i - 1].text if first.i > sent.start else ""
+        b = first.i - 1
+        while b > sent.start and self.sdoc[b].is_space:
+            b -= 1
+        before = self.sdoc[b].text if b >= sent.start else ""
         if right and before in {",", "”", "\""} and self._is_np(right) and (k >= sent.end or self.sdoc[k].text in ".,;"):
             return right
         return []
@@ -506,7 +556,7 @@ class _Extractor:
     def content_for(self, sent: SpacySpan, verb: Token, lemma: str, cue: list[Token], subj: Token | None) -> list[CharSpan]:
         cls = self.lex.verb_class[lemma]
         comp = self.complement(verb, lemma)
-        frame_toks = list(cue) + (list(subj.subtree) if subj is not None else [])
+        frame_toks = list(cue) + (self.np_tokens(subj) if subj is not None else [])
         frame_start = min(t.idx for t in frame_toks)
         frame_end = max(t.idx + len(t.text) for t in frame_toks)
         if cls in {"speech_strong", "speech", "report", "allege", "quote_only"}:
@@ -627,7 +677,10 @@ class _Extractor:
         # ", according to a source, who tells us …": the relative clause belongs to the phrase
         after_np = phrase_end + 1
         if after_np + 1 < sent.end and self.sdoc[after_np].text == "," and self.sdoc[after_np + 1].lower_ in {"who", "which"}:
-            phrase_end = sent.end - 1
+            # at the start of a sentence the clause ends at the next comma; at its end, with it
+            at_start = all(t.is_space or t.is_punct for t in sent if t.i < acc.i)
+            nxt_comma = next((t.i for t in sent if t.i > after_np + 1 and t.text == ","), None)
+            phrase_end = nxt_comma if at_start and nxt_comma is not None else sent.end - 1
         phrase = set(range(acc.i, phrase_end + 1))
         # content: the rest of the clause around the phrase, within its quotation if inside one
         enclosing = self.lay.innermost_quote(acc.idx)

@@ -1,0 +1,38 @@
+"""Quality gate: the pipeline's PolNeAR dev scores must not fall below pinned floors.
+
+Run with `pytest tests/eval_gate.py` (it is part of `make test`). A floor may be raised
+when the pipeline improves; lowering one needs SOURCETRACE_LOWER_FLOORS=1 and a reason in
+the commit message. The floors sit a little under the measured scores (see the closing
+note of the issue that set them), so that noise does not fail the build.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from sourcetrace.evaluate import load_records, score_documents
+from sourcetrace.model import Document
+from sourcetrace.pipeline import analyze
+
+from .conftest import POLNEAR_DEV, need_shared
+
+FLOORS = {
+    "attribution": 0.50,
+    "attribution_strict": 0.45,
+    "content_token": 0.65,
+    "cue_exact": 0.45,
+    "source_exact": 0.42,
+}
+
+
+def test_eval_gate_polnear_dev() -> None:
+    need_shared(POLNEAR_DEV)
+    gold = load_records(POLNEAR_DEV)
+    pred = [analyze(Document(doc_id=g.doc_id, text=g.text)) for g in gold]
+    result = score_documents(gold, pred)
+    assert not result.errors
+    below = {m: round(result.metrics[m]["f1"], 3) for m, f in FLOORS.items() if result.metrics[m]["f1"] < f}
+    if below and not os.environ.get("SOURCETRACE_LOWER_FLOORS"):
+        pytest.fail(f"below the pinned floors {FLOORS}: {below}")
