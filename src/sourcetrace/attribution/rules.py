@@ -36,6 +36,8 @@ _TIME_WORDS = {
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "today",
     "yesterday", "tonight", "week", "month", "year", "morning", "evening", "night", "but", "and",
 }
+_CLAIM_NOUNS = {"claim", "claims", "allegation", "allegations", "statement", "accusation", "assertion", "announcement"}
+_FIRST_PERSON = {"i", "we", "you"}
 _EDGE_DROP = {"and", "but", "or", "so", "that", "as", "also", "then", "first", "however"}
 
 
@@ -251,6 +253,11 @@ class _Extractor:
 
     def complement(self, verb: Token, lemma: str) -> tuple[list[Token], str] | None:
         """The clausal or nominal content of a cue verb, with the name of the rule used."""
+        if lemma == "make":  # only "made the claim / an allegation"
+            for child in verb.children:
+                if child.dep_ in {"obj", "dobj"} and child.i > verb.i and child.lower_ in _CLAIM_NOUNS:
+                    return _subtree_span(child), "obj"
+            return None
         for child in verb.children:
             if child.dep_ in {"ccomp", "xcomp"} and not (child.i < verb.i and child.dep_ == "xcomp"):
                 toks = _subtree_span(child)
@@ -414,8 +421,17 @@ class _Extractor:
     # --- frames
 
     def add(self, frame: Frame) -> None:
-        if frame.content:
-            self.frames.append(frame)
+        if not frame.content:
+            return
+        words = [w.strip(",.").lower() for s, e in frame.content for w in self.text[s:e].split()]
+        times = _TIME_WORDS | {"afternoon"}
+        if any(w in times for w in words) and all(w in times or w in {"on", "last", "this", "next", "early", "late"} for w in words):
+            return  # "said Friday afternoon": a time adjunct is not content
+        if frame.cue_class in {"belief", "quote_only"} and frame.source and frame.cue:
+            src = self.text[frame.source[0][0] : frame.source[-1][1]].lower()
+            if src in _FIRST_PERSON and self.lay.innermost_quote(frame.cue[0][0]) is not None:
+                return  # a quoted speaker's own "I think", "we want": not a new attribution
+        self.frames.append(frame)
 
     def run(self) -> list[Frame]:
         for sent in self.sdoc.sents:
