@@ -1,10 +1,9 @@
 """Turn the treebank, UNER and PolNeAR silver files into spaCy DocBins.
 
 Why our own converter rather than `spacy convert`: the NER layer (UNER IOB2) lives in a
-separate file keyed by the UD `sent_id`, and the PolNeAR silver layer uses CoreNLP's
-SD-style dependency labels, which must not be mixed with UD labels. So the silver docs
-carry only tags and entities; their dependency annotation is left missing, which spaCy's
-parser treats as "no gold here".
+separate file keyed by the UD `sent_id`, and the PolNeAR silver layer uses CoreNLP's UD v1
+labels (dobj, nsubjpass, nmod on verbs …), renamed here to the v2 labels of the treebank so
+that its news-domain parses train the parser too (the attribution rules read v2 labels).
 """
 
 from __future__ import annotations
@@ -22,6 +21,13 @@ log = logging.getLogger(__name__)
 
 # UNER tags the pre-release train file has but the release dropped (see its PROVENANCE.md).
 _UNER_DROP = {"B-OTH", "I-OTH", "B-O", "I-O"}
+# CoreNLP's basic dependencies in the PolNeAR layer are Universal Dependencies v1; these
+# are the v2 names the treebank (and the attribution rules) use.
+_UD1_TO_UD2 = {
+    "dobj": "obj", "nsubjpass": "nsubj:pass", "csubjpass": "csubj:pass", "auxpass": "aux:pass",
+    "mwe": "fixed", "name": "flat", "neg": "advmod", "nmod:agent": "obl:agent", "root": "ROOT",
+}
+_PREDICATE_TAGS = ("VB", "JJ", "RB", "MD")
 # CoreNLP CoNLL 4-class labels mapped onto the UNER label set; MISC and the numeric
 # classes have no UNER counterpart and stay outside entities.
 _SILVER_NER = {"PERSON": "PER", "ORGANIZATION": "ORG", "LOCATION": "LOC"}
@@ -175,13 +181,46 @@ def _gold_doc(vocab: Vocab, batch: list[Sentence], ner: dict[str, list[str]] | N
     return doc
 
 
-def silver_docs(vocab: Vocab, sents: Iterable[Sentence]) -> Iterator[Doc]:
-    """One doc per silver sentence, with PTB tags and entities only (no dependencies)."""
+def _ud2_label(sent: Sentence, i: int) -> str:
+    """Rename a UD v1 label; a v1 `nmod` on a predicate is a v2 `obl`."""
+    dep = sent.deps[i]
+    head = sent.heads[i]
+    if dep.startswith("nmod") and dep != "nmod:poss" and head >= 0 and sent.tags[head].startswith(_PREDICATE_TAGS):
+        return "obl" + dep[4:]
+    return _UD1_TO_UD2.get(dep, dep)
+
+
+def silver_docs(vocab: Vocab, sents: Iterable[Sentence], *, per_doc: int = 8) -> Iterator[Doc]:
+    """News-domain silver docs: consecutive sentences of one article, with PTB tags, UD v2
+    dependencies converted from CoreNLP's v1 output, and CoNLL entities."""
+    batch: list[Sentence] = []
+    article = None
     for sent in sents:
-        doc = Doc(vocab, words=sent.words, spaces=sent.spaces, tags=sent.tags)
-        ents = [Span(doc, s, e, label=lab) for s, e, lab in _class_spans(sent.ner)]
-        doc.set_ents(ents, default="outside")
-        yield doc
+        name = sent.sent_id.rsplit("#", 1)[0]
+        if batch and (name != article or len(batch) == per_doc):
+            yield _silver_doc(vocab, batch)
+            batch = []
+        article = name
+        batch.append(sent)
+    if batch:
+        yield _silver_doc(vocab, batch)
+
+
+def _silver_doc(vocab: Vocab, batch: list[Sentence]) -> Doc:
+    words, spaces, tags, heads, deps, starts = [], [], [], [], [], []
+    ents: list[tuple[int, int, str]] = []
+    for sent in batch:
+        offset = len(words)
+        words += sent.words
+        spaces += sent.spaces[:-1] + [True]
+        tags += sent.tags
+        heads += [offset + h if h >= 0 else offset + i for i, h in enumerate(sent.heads)]
+        deps += ["ROOT" if h < 0 else _ud2_label(sent, i) for i, h in enumerate(sent.heads)]
+        starts += [True] + [False] * (len(sent.words) - 1)
+        ents += [(offset + s, offset + e, lab) for s, e, lab in _class_spans(sent.ner)]
+    doc = Doc(vocab, words=words, spaces=spaces, tags=tags, heads=heads, deps=deps, sent_starts=starts)
+    doc.set_ents([Span(doc, s, e, label=lab) for s, e, lab in ents], default="outside")
+    return doc
 
 
 def build_corpora(shared: Path, out_dir: Path, *, silver_fraction: float = 1.0) -> dict[str, int]:
