@@ -12,6 +12,7 @@ another frame's content is reported through it.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc as SpacyDoc
@@ -36,8 +37,15 @@ _TIME_WORDS = {
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "today",
     "yesterday", "tonight", "week", "month", "year", "morning", "evening", "night", "but", "and",
 }
+# "WALLACE: If I may…", "Sen. Jane Doe: …" (a name of at most five words, then a colon)
+_SPEAKER_COLON = re.compile(r"^\s*((?:[A-Z][\w.’'-]*\s){0,4}[A-Z][\w.’'-]*):\s+\S")
+# "“…” ― Sonya Herridge" (a quotation, a dash, a name to the end of the line)
+_DASH_SPEAKER = re.compile(r"([―—–])\s*((?:[A-Z][\w.’'-]*\s?){1,5})\s*$")
+_LABELS = {"opinion", "related", "update", "updated", "editor's note", "note", "photo", "video", "watch", "read more",
+           "advertisement", "source", "sources", "correction", "disclosure", "getty images"}
 _CLAIM_NOUNS = {"claim", "claims", "allegation", "allegations", "statement", "accusation", "assertion", "announcement"}
 _FIRST_PERSON = {"i", "we", "you"}
+_THIRD_PERSON = {"he", "she", "they"}
 _EDGE_DROP = {"and", "but", "or", "so", "that", "as", "also", "then", "first", "however"}
 
 
@@ -429,8 +437,8 @@ class _Extractor:
             return  # "said Friday afternoon": a time adjunct is not content
         if frame.cue_class in {"belief", "quote_only"} and frame.source and frame.cue:
             src = self.text[frame.source[0][0] : frame.source[-1][1]].lower()
-            if src in _FIRST_PERSON and self.lay.innermost_quote(frame.cue[0][0]) is not None:
-                return  # a quoted speaker's own "I think", "we want": not a new attribution
+            if src in _FIRST_PERSON | _THIRD_PERSON and self.lay.innermost_quote(frame.cue[0][0]) is not None:
+                return  # a quoted speaker's own "I think", "she doesn't know if": not a new attribution
         self.frames.append(frame)
 
     def run(self) -> list[Frame]:
@@ -448,11 +456,36 @@ class _Extractor:
                     self.verbal(sent, tok, lemma)
                 elif tok.lower_ in self.lex.nouns and tok.pos_ in {"NOUN", "PROPN"}:
                     self.nominal(sent, tok)
+        self.punctuation_frames()
         return self.frames
+
+    def punctuation_frames(self) -> None:
+        """Cue-less layouts of transcripts and vox pops: 'NAME: text' and '“quote” ― NAME'."""
+        text = self.text
+        for start, end in zip(self.lay.para_starts, self.lay.para_ends, strict=True):
+            line = text[start:end]
+            m = _SPEAKER_COLON.match(line)
+            if m and m.group(1).strip().lower() not in _LABELS:
+                body = _trim(text, (start + m.end() - 1, end))
+                if body:
+                    colon = start + m.end(1)
+                    self.frames.append(Frame(cue=[(colon, colon + 1)], source=[(start, start + len(m.group(1).rstrip()))],
+                                             content=[body], cue_class="speech", lemma=":"))
+                continue
+            m = _DASH_SPEAKER.search(line)
+            if m:
+                quote = _trim(text, (start, start + m.start()))
+                if quote and text[quote[0]] in _OPENERS:
+                    dash = start + m.start(1)
+                    src = (start + m.start(2), start + m.end(2))
+                    self.frames.append(Frame(cue=[(dash, dash + 1)], source=[src], content=[quote],
+                                             cue_class="speech", lemma="―"))
 
     def verbal(self, sent: SpacySpan, verb: Token, lemma: str) -> None:
         lex = self.lex
         cls = "allege" if lemma == "make" else lex.verb_class[lemma]  # "made the claim"
+        if verb.dep_ == "acl" and cls not in {"speech_strong", "report"}:
+            return  # "persons opposing Putin", "the decision to reject": a description, not a report
         cue = self.cue_tokens(verb, lemma)
         if lemma in lex.needs_particle and len([t for t in cue if t.dep_ in {"compound:prt", "prt"}]) == 0:
             return
