@@ -231,9 +231,10 @@ class _Extractor:
         return tok.lower_ not in _TIME_WORDS
 
     def source_of(self, verb: Token, *, depth: int = 0) -> Token | None:
-        for child in verb.children:
-            if child.dep_ in {"nsubj", "csubj"} and self.valid_subject(child):
-                return child
+        subjects = [c for c in verb.children if c.dep_ in {"nsubj", "csubj"} and self.valid_subject(c)]
+        if subjects:  # the parser sometimes hangs two subjects on one verb: take the nearest
+            before = [c for c in subjects if c.i < verb.i]
+            return before[-1] if before else subjects[0]
         if verb.dep_ == "conj" and depth < 3:
             return self.source_of(verb.head, depth=depth + 1)
         if verb.dep_ in {"advcl", "xcomp"} and depth < 3 and (
@@ -484,7 +485,7 @@ class _Extractor:
     def verbal(self, sent: SpacySpan, verb: Token, lemma: str) -> None:
         lex = self.lex
         cls = "allege" if lemma == "make" else lex.verb_class[lemma]  # "made the claim"
-        if verb.dep_ == "acl" and cls not in {"speech_strong", "report"}:
+        if verb.dep_ == "acl" and verb.tag_ in {"VBG", "VBN", "VB"} and cls not in {"speech_strong", "report"}:
             return  # "persons opposing Putin", "the decision to reject": a description, not a report
         cue = self.cue_tokens(verb, lemma)
         if lemma in lex.needs_particle and len([t for t in cue if t.dep_ in {"compound:prt", "prt"}]) == 0:
