@@ -41,6 +41,8 @@ _TIME_WORDS = {
 _SPEAKER_COLON = re.compile(r"^\s*((?:[A-Z][\w.’'-]*\s){0,4}[A-Z][\w.’'-]*):\s+\S")
 # "“…” ― Sonya Herridge" (a quotation, a dash, a name to the end of the line)
 _DASH_SPEAKER = re.compile(r"([―—–])\s*((?:[A-Z][\w.’'-]*\s?){1,5})\s*$")
+# "Elites Plan To Oust Putin, Ukrainian Intelligence Alleges": a title-case headline frame
+_HEADLINE_FRAME = re.compile(r"^\s*(\S.*?\S),\s+((?:[A-Z][\w’'.-]*\s+){1,5})([A-Z][a-z]+s)\s*$")
 _LABELS = {"opinion", "related", "update", "updated", "editor's note", "note", "photo", "video", "watch", "read more",
            "advertisement", "source", "sources", "correction", "disclosure", "getty images"}
 _CLAIM_NOUNS = {"claim", "claims", "allegation", "allegations", "statement", "accusation", "assertion", "announcement"}
@@ -473,6 +475,16 @@ class _Extractor:
                     self.frames.append(Frame(cue=[(colon, colon + 1)], source=[(start, start + len(m.group(1).rstrip()))],
                                              content=[body], cue_class="speech", lemma=":"))
                 continue
+            m = _HEADLINE_FRAME.match(line)
+            if m and self.lex.lemma(m.group(3)) in self.lex.verb_class:
+                lemma = self.lex.lemma(m.group(3)) or ""
+                cue_start = start + m.start(3)
+                self.frames.append(Frame(
+                    cue=[(cue_start, cue_start + len(m.group(3)))],
+                    source=[(start + m.start(2), start + m.start(2) + len(m.group(2).rstrip()))],
+                    content=[(start + m.start(1), start + m.end(1))],
+                    cue_class=self.lex.verb_class[lemma], lemma=lemma))
+                continue
             m = _DASH_SPEAKER.search(line)
             if m:
                 quote = _trim(text, (start, start + m.start()))
@@ -513,10 +525,13 @@ class _Extractor:
             end = sent.end
             content_toks = [self.sdoc[i] for i in range(verb.i + 1, end)]
             self.add(self.make(cue, subj, _spans_of(self.text, content_toks), "speech", lemma, verb))
-            if obj is not None:
+            src_toks = self.np_tokens(obj) if obj is not None else _trim_np(
+                [self.sdoc[k] for k in range(verb.i + 1, as_saying.i - 1)])
+            if src_toks and self._is_np(src_toks):
                 self.used_cues.add(as_saying.i)
-                self.add(self.make([self.sdoc[as_saying.i - 1], as_saying], obj,
-                                   self.as_saying_content(sent, as_saying), "speech", "say", as_saying))
+                self.add(self.make([self.sdoc[as_saying.i - 1], as_saying], None,
+                                   self.as_saying_content(sent, as_saying), "speech", "say", as_saying,
+                                   source_toks=[t for t in src_toks if t.i < as_saying.i - 1]))
             return
         subj = None if passive else self.source_of(verb)
         if subj is not None and self._quote_split(subj, verb):
