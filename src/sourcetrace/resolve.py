@@ -33,6 +33,7 @@ _DET = {"the", "a", "an"}
 # Zelensky/Zelenskiy 94, Zelensky/Zelelsnky 82, while distinct Slavic surnames of the seeds
 # and of PolNeAR dev stay below 75 (e.g. Peskov/Podolyak 31, Maltsev/Mizintsev 63).
 _SPELLING_SIMILARITY = 80
+_CAPITALISED = re.compile(r"\b[A-Z][a-z]+(?:-[A-Z][a-z]+)?\b")
 
 
 @lru_cache(maxsize=1)
@@ -75,15 +76,27 @@ def person_name(text: str) -> str:
     return " ".join(run) if run else _clean(text)
 
 
+def _name_run(text: str) -> str:
+    """The trailing run of capitalised non-title words, or '' (then it is no person's name)."""
+    titles = set(_lex()["titles"])
+    words = _clean(text).split()
+    run: list[str] = []
+    for w in reversed(words):
+        if w[:1].isupper() and w.lower() not in titles and not w.endswith(("’s", "'s")):
+            run.insert(0, w)
+        else:
+            break
+    return " ".join(run)
+
+
 def _has(low: str, words: list[str]) -> bool:
     return any(f" {w} " in low for w in words)
 
 
 def _looks_like_person(text: str) -> bool:
     """Ends in two or more capitalised words that are not titles: 'MP Lesia Vasylenko'."""
-    name = person_name(text)
-    parts = name.split()
-    return len(parts) >= 2 and name.endswith(_clean(text).split()[-1]) and all(p[:1].isupper() for p in parts)
+    parts = _name_run(text).split()
+    return len(parts) >= 2
 
 
 def entity_type(text: str, ner_label: str | None = None) -> str:
@@ -118,6 +131,16 @@ def entity_type(text: str, ner_label: str | None = None) -> str:
     return "other"
 
 
+def _strip_span(text: str, span: Span) -> Span:
+    """Mentions never start or end with white space (the NER may take a no-break space)."""
+    s, e = span
+    while s < e and text[s].isspace():
+        s += 1
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    return (s, e)
+
+
 def _surname(name: str) -> str:
     parts = name.split()
     return parts[-1].lower() if parts else ""
@@ -132,9 +155,15 @@ def _same_referent(a: _Mention, b: _Mention) -> bool:
     if an == bn:
         return True
     a_words, b_words = an.split(), bn.split()
-    a_person = a.type_hint == "person" or (a.type_hint == "other" and len(a_words) == 1 and a.kind == "name")
-    b_person = b.type_hint == "person" or (b.type_hint == "other" and len(b_words) == 1 and b.kind == "name")
+    loose = {"other", "organization", "place"}  # a lone surname the NER may have mislabelled
+    a_person = a.type_hint == "person" or (a.type_hint in loose and len(a_words) == 1 and a.kind == "name")
+    b_person = b.type_hint == "person" or (b.type_hint in loose and len(b_words) == 1 and b.kind == "name")
     if a_person and b_person and "person" in {a.type_hint, b.type_hint}:
+        # a lone first name ("Alina") that is the first name of a full name ("Alina Kabaeva")
+        if len(a_words) == 1 and len(b_words) > 1 and a_words[0] == b_words[0]:
+            return True
+        if len(b_words) == 1 and len(a_words) > 1 and b_words[0] == a_words[0]:
+            return True
         sa, sb = a_words[-1], b_words[-1]
         similar = sa == sb or fuzz.ratio(sa, sb) >= _SPELLING_SIMILARITY
         if not similar:
@@ -161,6 +190,7 @@ class _Resolver:
         self.mentions: list[_Mention] = []
 
     def mention(self, span: Span, *, ner_label: str | None = None, attr: str | None = None) -> _Mention:
+        span = _strip_span(self.text, span)
         for m in self.mentions:
             if m.span == span:
                 if attr:
@@ -197,9 +227,10 @@ class _Resolver:
                 if any(s < ent.end_char and ent.start_char < e for s, e in skip):
                     continue
                 if ent.label_ in {"PER", "ORG", "LOC"}:
-                    span = (ent.start_char, ent.end_char)
+                    span = _strip_span(self.text, (ent.start_char, ent.end_char))
                     inside = [m for m in self.mentions if m.span[0] <= span[0] and span[1] <= m.span[1]]
-                    if any(m.kind != "pronoun" and (m.name == _clean(ent.text) or m.name == person_name(ent.text)) for m in inside):
+                    # the name that heads a source phrase is that source, not a second entity
+                    if any(m.kind != "pronoun" and (m.span[1] == span[1] or m.name == _clean(ent.text)) for m in inside):
                         continue
                     if ent.label_ == "LOC":
                         continue  # places are kept only where they speak (as sources)
@@ -226,7 +257,10 @@ class _Resolver:
                     if src is not None and src is not m:
                         return self.antecedent(src) if src.kind == "pronoun" else src
             return None
-        speakers = [x for x in _sources_before(self.mentions, m.span[0]) if x.kind != "pronoun" or x.cluster >= 0]
+        # "“…,” they said": look before the quotation the pronoun introduces, not inside it
+        own = [a for a in self.doc.attributions if a.id in m.attrs and a.content]
+        pos = min([m.span[0], *[a.content[0][0] for a in own]])
+        speakers = [x for x in _sources_before(self.mentions, pos) if x.kind != "pronoun" or x.cluster >= 0]
         if low in _PRONOUNS_PERSON:
             for x in speakers:
                 if (x.type_hint == "person") or (x.kind == "pronoun" and x.cluster >= 0):
@@ -263,8 +297,36 @@ class _Resolver:
                     clusters[ante.cluster].append(m)
         return clusters
 
+    def surname_mentions(self, clusters: list[list[_Mention]]) -> None:
+        """Find further mentions of each person by surname, spelling variants included
+        ("Zelenskiy aide …" names Zelensky too), outside the mentions already found."""
+        # a word already counted: inside a mention whose name contains it
+        taken = [m.span for m in self.mentions if m.kind == "pronoun"]
+        names = [(m.span, m.name.lower().split()) for m in self.mentions if m.kind != "pronoun"]
+        surnames: dict[str, int] = {}
+        for n, c in enumerate(clusters):
+            for m in c:
+                if m.type_hint == "person" and m.name and len(_surname(m.name)) >= 4:
+                    surnames.setdefault(_surname(m.name), n)
+        if not surnames:
+            return
+        for match in _CAPITALISED.finditer(self.text):
+            span = (match.start(), match.end())
+            word = match.group().lower()
+            if any(s <= span[0] and span[1] <= e for s, e in taken) or any(
+                s <= span[0] and span[1] <= e and word in name for (s, e), name in names
+            ):
+                continue
+            for sur, n in surnames.items():
+                if word == sur or (word[0] == sur[0] and len(word) >= 5 and fuzz.ratio(word, sur) >= _SPELLING_SIMILARITY):
+                    m = _Mention(span, match.group(), match.group(), "name", "person", cluster=n)
+                    clusters[n].append(m)
+                    self.mentions.append(m)
+                    break
+
     def entities(self) -> tuple[tuple[Entity, ...], dict[str, str]]:
         clusters = self.cluster()
+        self.surname_mentions(clusters)
         order = sorted(range(len(clusters)), key=lambda n: min(m.span[0] for m in clusters[n]))
         ents: list[Entity] = []
         speaker: dict[str, str] = {}

@@ -10,7 +10,7 @@ from __future__ import annotations
 from ..boilerplate import in_boilerplate
 from ..errors import StageError
 from ..model import Attribution, Document
-from .rules import Frame, find_frames
+from .rules import Frame, _trim, find_frames
 
 __all__ = ["extract_attributions", "find_frames"]
 
@@ -48,13 +48,39 @@ def _parents(frames: list[Frame]) -> list[int | None]:
                 continue
             holds_cue = all(any(_inside(c, gc) for gc in g.content) for c in f.cue)
             holds_src = all(any(_inside(s, gc) for gc in g.content) for s in f.source)
+            size = sum(e - s for s, e in g.content)
+            # each content holds the other's cue when the parser hung the report frame inside
+            # the reported clause ("X believes Y, the Post reported"): the larger one is outer
             circular = g.cue and all(any(_inside(c, fc) for fc in f.content) for c in g.cue)
+            if circular and size > sum(e - s for s, e in f.content):
+                circular = False
             if holds_cue and holds_src and not circular:
-                size = sum(e - s for s, e in g.content)
                 if best_len is None or size < best_len:
                     best, best_len = j, size
         parents.append(best)
     return parents
+
+
+def _cut_parent_frame(text: str, child: Frame, parent: Frame) -> None:
+    """A nested content ends where its parent's own frame begins ('…, the Post reported')."""
+    frame = [*parent.cue, *parent.source]
+    if not frame or not child.cue:
+        return
+    start = min(s for s, _ in frame)
+    if start <= child.cue[0][0]:
+        return
+    kept = []
+    for s, e in child.content:
+        if s >= start:
+            continue
+        if e > start:
+            cut = _trim(text, (s, start))
+            if cut:
+                kept.append(cut)
+        else:
+            kept.append((s, e))
+    if kept:
+        child.content = kept
 
 
 def extract_attributions(doc: Document) -> Document:
@@ -63,6 +89,9 @@ def extract_attributions(doc: Document) -> Document:
         raise StageError("E401: attribution needs the nlp stage's parse (run nlp.parse first)")
     frames = find_frames(doc.parsed)
     parents = _parents(frames)
+    for f, p in zip(frames, parents, strict=True):
+        if p is not None:
+            _cut_parent_frame(doc.text, f, frames[p])
     ids = [f"a{n + 1}" for n in range(len(frames))]
     attrs = []
     for n, f in enumerate(frames):

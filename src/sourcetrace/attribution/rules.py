@@ -45,6 +45,7 @@ _DASH_SPEAKER = re.compile(r"([―—–])\s*((?:[A-Z][\w.’'-]*\s?){1,5})\s*$"
 _HEADLINE_FRAME = re.compile(r"^\s*(\S.*?\S),\s+((?:[A-Z][\w’'.-]*\s+){1,5})([A-Z][a-z]+s)\s*$")
 _LABELS = {"opinion", "related", "update", "updated", "editor's note", "note", "photo", "video", "watch", "read more",
            "advertisement", "source", "sources", "correction", "disclosure", "getty images"}
+_FINITE = {"VBD", "VBZ", "VBP", "MD"}
 _CLAIM_NOUNS = {"claim", "claims", "allegation", "allegations", "statement", "accusation", "assertion", "announcement"}
 _FIRST_PERSON = {"i", "we", "you"}
 _THIRD_PERSON = {"he", "she", "they"}
@@ -260,6 +261,11 @@ class _Extractor:
     def np_tokens(self, head: Token) -> list[Token]:
         toks = _subtree_span(head)
         toks = _exclude_subtrees(toks, _comma_relcls(head))
+        # a comma followed by a finite clause ends the phrase ("Russia, Moscow's forces have …")
+        for k, t in enumerate(toks):
+            if t.text == "," and t.i > head.i and any(x.tag_ in _FINITE for x in toks[k + 1 :]):
+                toks = toks[:k]
+                break
         return _trim_np(toks)
 
     def complement(self, verb: Token, lemma: str) -> tuple[list[Token], str] | None:

@@ -1,0 +1,652 @@
+"""The corpus store: analysed articles in one embedded DuckDB file (default ``sourcetrace.duckdb``).
+
+Why DuckDB: one file, no server, SQL over a corpus far larger than memory, and Parquet
+export for free. The store is the only state of a corpus run, so adding is built to be
+interrupted:
+
+- a document is keyed by the SHA-256 of its text, and one whose hash is already stored is
+  skipped *before* it is analysed, so adding the same article twice stores it once and a
+  restarted run only pays for what it had not finished;
+- analysed documents are committed in small transactions (a few documents, or every two
+  seconds), so a run killed half-way keeps every committed document whole and never a
+  part of one; a Python exception (Ctrl-C included) first commits what is already analysed;
+- documents stream through: nothing holds the corpus in memory.
+
+Each document is also flattened into ``attributions``, ``entities`` and ``boilerplate``
+rows, and sketched (MinHash) once, so the corpus stage (:mod:`sourcetrace.link`) works on
+small tables. Link results are cached in ``link_*`` tables and recomputed when documents
+were added since.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import logging
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from .errors import InputError, OffsetError, SourcetraceError
+from .link import sketch
+from .model import Document, spans_text
+
+__all__ = [
+    "DEFAULT_DB",
+    "AddSummary",
+    "Store",
+    "StoreError",
+    "as_is",
+    "content_hash",
+    "read_records",
+]
+
+log = logging.getLogger(__name__)
+log.addHandler(logging.NullHandler())
+
+DEFAULT_DB = "sourcetrace.duckdb"
+SCHEMA_VERSION = "1"
+
+EventCallback = Callable[[str, str, str], None]
+"""Called as ``(event, name, detail)`` with event ``added``, ``skipped`` or ``failed``."""
+Analyze = Callable[[Document], Document]
+
+
+class StoreError(SourcetraceError):
+    """The store file cannot be opened or written (locked by another run, not a store…)."""
+
+
+def content_hash(text: str) -> str:
+    """The identity of a document: SHA-256 of its UTF-8 text."""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def as_is(doc: Document) -> Document:
+    """An `analyze` that keeps a record's own analysis (for already analysed records)."""
+    return doc
+
+
+@dataclass
+class AddSummary:
+    """What one `add_documents` call did."""
+
+    added: int = 0
+    skipped: int = 0  # same text already stored (or twice in this run)
+    renamed: int = 0  # doc_id held by another text: stored as ``<doc_id>~<hash8>``
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (file or doc_id, reason)
+
+
+_DDL = """
+CREATE TABLE IF NOT EXISTS store_info (key VARCHAR PRIMARY KEY, value VARCHAR);
+CREATE TABLE IF NOT EXISTS documents (
+    seq BIGINT NOT NULL,
+    doc_id VARCHAR PRIMARY KEY,
+    content_hash VARCHAR NOT NULL UNIQUE,
+    text VARCHAR NOT NULL,
+    meta JSON,
+    record JSON NOT NULL,
+    title VARCHAR,
+    outlet VARCHAR,
+    published VARCHAR,
+    signature BLOB,
+    added_at TIMESTAMP
+);
+CREATE TABLE IF NOT EXISTS attributions (
+    doc_id VARCHAR NOT NULL,
+    attr_id VARCHAR NOT NULL,
+    position INTEGER,
+    parent VARCHAR,
+    speaker VARCHAR,
+    kind VARCHAR,
+    certainty VARCHAR,
+    source_text VARCHAR,
+    cue_text VARCHAR,
+    content_text VARCHAR,
+    content_norm VARCHAR,
+    ckey BIGINT,
+    source JSON,
+    cue JSON,
+    content JSON
+);
+CREATE TABLE IF NOT EXISTS entities (
+    doc_id VARCHAR NOT NULL,
+    entity_id VARCHAR NOT NULL,
+    name VARCHAR,
+    type VARCHAR,
+    aliases VARCHAR[],
+    mentions JSON,
+    n_mentions INTEGER,
+    n_attributions INTEGER
+);
+CREATE TABLE IF NOT EXISTS boilerplate (
+    doc_id VARCHAR NOT NULL,
+    kind VARCHAR,
+    span_start INTEGER,
+    span_end INTEGER,
+    text VARCHAR
+);
+CREATE TABLE IF NOT EXISTS contents (
+    ckey BIGINT PRIMARY KEY,
+    norm VARCHAR,
+    n_terms INTEGER,
+    names VARCHAR[],
+    numbers VARCHAR[],
+    negated BOOLEAN
+);
+CREATE TABLE IF NOT EXISTS content_bands (ckey BIGINT, band TINYINT, h BIGINT);
+"""
+
+_DOC_SCHEMA = pa.schema(
+    [
+        ("seq", pa.int64()), ("doc_id", pa.string()), ("content_hash", pa.string()),
+        ("text", pa.string()), ("meta", pa.string()), ("record", pa.string()),
+        ("title", pa.string()), ("outlet", pa.string()), ("published", pa.string()),
+        ("signature", pa.binary()), ("added_at", pa.timestamp("us")),
+    ]
+)
+_ATTR_SCHEMA = pa.schema(
+    [
+        ("doc_id", pa.string()), ("attr_id", pa.string()), ("position", pa.int32()),
+        ("parent", pa.string()), ("speaker", pa.string()), ("kind", pa.string()),
+        ("certainty", pa.string()), ("source_text", pa.string()), ("cue_text", pa.string()),
+        ("content_text", pa.string()), ("content_norm", pa.string()), ("ckey", pa.int64()),
+        ("source", pa.string()), ("cue", pa.string()), ("content", pa.string()),
+    ]
+)
+_ENT_SCHEMA = pa.schema(
+    [
+        ("doc_id", pa.string()), ("entity_id", pa.string()), ("name", pa.string()),
+        ("type", pa.string()), ("aliases", pa.list_(pa.string())), ("mentions", pa.string()),
+        ("n_mentions", pa.int32()), ("n_attributions", pa.int32()),
+    ]
+)
+_BOILER_SCHEMA = pa.schema(
+    [
+        ("doc_id", pa.string()), ("kind", pa.string()), ("span_start", pa.int32()),
+        ("span_end", pa.int32()), ("text", pa.string()),
+    ]
+)
+_CONTENT_SCHEMA = pa.schema(
+    [
+        ("ckey", pa.int64()), ("norm", pa.string()), ("n_terms", pa.int32()),
+        ("names", pa.list_(pa.string())), ("numbers", pa.list_(pa.string())),
+        ("negated", pa.bool_()),
+    ]
+)
+_BAND_SCHEMA = pa.schema([("ckey", pa.int64()), ("band", pa.int8()), ("h", pa.int64())])
+
+_BASE_TABLES = ("documents", "attributions", "entities", "boilerplate")
+
+
+def _meta_str(meta: dict[str, Any], key: str) -> str | None:
+    value = meta.get(key)
+    return None if value is None else str(value)
+
+
+class _Batch:
+    """Rows of analysed documents waiting for one transaction."""
+
+    def __init__(self) -> None:
+        self.docs: list[dict[str, Any]] = []
+        self.attrs: list[dict[str, Any]] = []
+        self.ents: list[dict[str, Any]] = []
+        self.boiler: list[dict[str, Any]] = []
+        self.contents: dict[int, dict[str, Any]] = {}
+        self.bands: list[dict[str, Any]] = []
+        self.hashes: set[str] = set()
+        self.ids: set[str] = set()
+
+    def __len__(self) -> int:
+        return len(self.docs)
+
+
+def _flatten(doc: Document, *, seq: int, digest: str, batch: _Batch) -> None:
+    """Add one document's rows to ``batch`` (sketches included)."""
+    text = doc.text
+    record = doc.to_dict()
+    meta = record["meta"]
+    # near-duplicate sketch over the article without its marked boilerplate (ads, captions)
+    pieces, pos = [], 0
+    for b in sorted(doc.boilerplate, key=lambda b: b.span):
+        if b.span[0] > pos:
+            pieces.append(text[pos : b.span[0]])
+        pos = max(pos, b.span[1])
+    pieces.append(text[pos:])
+    words = sketch.normalise_words(" ".join(pieces))
+    sig = sketch.signature(sketch.text_shingles(words), sketch.TEXT_PERM)
+    batch.docs.append(
+        {
+            "seq": seq, "doc_id": doc.doc_id, "content_hash": digest, "text": text,
+            "meta": json.dumps(meta, ensure_ascii=False, default=str),
+            "record": json.dumps(record, ensure_ascii=False, default=str),
+            "title": _meta_str(meta, "title"), "outlet": _meta_str(meta, "outlet"),
+            "published": _meta_str(meta, "published"), "signature": sig.astype("<u4").tobytes(),
+            "added_at": None,
+        }
+    )
+    spoken: dict[str, int] = {}
+    for pos_, attr in enumerate(doc.attributions):
+        if attr.speaker:
+            spoken[attr.speaker] = spoken.get(attr.speaker, 0) + 1
+        content_text = " ".join(text[s:e] for s, e in attr.content)
+        words = sketch.normalise_words(content_text)
+        norm = " ".join(words)
+        terms = sketch.content_terms(words)
+        ckey: int | None = None
+        if len(terms) >= sketch.MIN_CONTENT_TERMS:
+            ckey = sketch.content_key(norm)
+            if ckey not in batch.contents:
+                batch.contents[ckey] = {
+                    "ckey": ckey, "norm": norm, "n_terms": len(terms),
+                    "names": sorted(sketch.names_in(content_text)),
+                    "numbers": sorted(sketch.numbers_in(words)),
+                    "negated": sketch.negated(words),
+                }
+                sig_c = sketch.signature(sketch.content_shingles(terms), sketch.CONTENT_PERM)
+                for band, h in enumerate(sketch.band_hashes(sig_c)):
+                    batch.bands.append({"ckey": ckey, "band": band, "h": h})
+        batch.attrs.append(
+            {
+                "doc_id": doc.doc_id, "attr_id": attr.id, "position": pos_,
+                "parent": attr.parent, "speaker": attr.speaker, "kind": attr.kind,
+                "certainty": attr.certainty,
+                "source_text": spans_text(text, attr.source), "cue_text": spans_text(text, attr.cue),
+                "content_text": spans_text(text, attr.content), "content_norm": norm, "ckey": ckey,
+                "source": json.dumps([list(s) for s in attr.source]),
+                "cue": json.dumps([list(s) for s in attr.cue]),
+                "content": json.dumps([list(s) for s in attr.content]),
+            }
+        )
+    for ent in doc.entities:
+        aliases = ent.extra.get("aliases") or []
+        batch.ents.append(
+            {
+                "doc_id": doc.doc_id, "entity_id": ent.id, "name": ent.name, "type": ent.type,
+                "aliases": [str(a) for a in aliases] if isinstance(aliases, list) else [],
+                "mentions": json.dumps([list(m) for m in ent.mentions]),
+                "n_mentions": len(ent.mentions), "n_attributions": spoken.get(ent.id, 0),
+            }
+        )
+    for b in doc.boilerplate:
+        batch.boiler.append(
+            {"doc_id": doc.doc_id, "kind": b.kind, "span_start": b.span[0], "span_end": b.span[1],
+             "text": text[b.span[0] : b.span[1]]}
+        )
+    batch.hashes.add(digest)
+    batch.ids.add(doc.doc_id)
+
+
+class Store:
+    """One DuckDB corpus file. Use as a context manager, or call :meth:`close`."""
+
+    def __init__(self, path: str | Path = DEFAULT_DB, *, read_only: bool = False,
+                 memory_limit: str = "1GB") -> None:
+        self.path = str(path)
+        try:
+            self.con = duckdb.connect(self.path, read_only=read_only, config={"memory_limit": memory_limit})
+        except duckdb.IOException as e:
+            raise StoreError(f"E601: cannot open store {self.path} ({e}); is another run using it?") from e
+        except duckdb.Error as e:
+            raise StoreError(f"E602: {self.path} is not a sourcetrace store ({e})") from e
+        if not read_only:
+            self.con.execute(_DDL)
+            self.con.execute(
+                "INSERT OR IGNORE INTO store_info VALUES ('schema', ?), ('generation', '0'), ('linked', '-1')",
+                [SCHEMA_VERSION],
+            )
+        self._seq = int(self.con.execute("SELECT coalesce(max(seq), 0) FROM documents").fetchone()[0])  # type: ignore[index]
+        self._inflight: set[str] = set()
+
+    # -- lifetime ------------------------------------------------------------------------
+
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- adding --------------------------------------------------------------------------
+
+    def has_hash(self, digest: str) -> bool:
+        row = self.con.execute("SELECT 1 FROM documents WHERE content_hash = ?", [digest]).fetchone()
+        return row is not None
+
+    def add_documents(
+        self,
+        items: Iterable[Document | InputError],
+        *,
+        analyze: Analyze | None = None,
+        jobs: int = 1,
+        batch_size: int = 32,
+        commit_seconds: float = 2.0,
+        on_event: EventCallback | None = None,
+    ) -> AddSummary:
+        """Analyse and store documents that are not stored yet; return what happened.
+
+        ``items`` may hold InputErrors (as :func:`sourcetrace.ingest.read_inputs` yields
+        them): each is counted as failed and reported through ``on_event``, and the run
+        goes on. ``analyze`` defaults to the per-document pipeline (in a process pool
+        when ``jobs`` > 1); pass :func:`as_is` to store records that are already analysed.
+        A document the analysis rejects (a SourcetraceError) is failed; any other
+        exception stops the run after committing the documents already analysed.
+        """
+        summary = AddSummary()
+        emit = on_event or (lambda event, name, detail: None)
+        batch = _Batch()
+        last_commit = time.monotonic()
+
+        def fresh() -> Iterator[Document]:
+            for item in items:
+                if isinstance(item, InputError):
+                    summary.failed.append((item.path, item.reason))
+                    emit("failed", item.path, item.reason)
+                    continue
+                digest = content_hash(item.text)
+                if digest in self._inflight or self.has_hash(digest):
+                    summary.skipped += 1
+                    emit("skipped", item.doc_id, "already stored")
+                    continue
+                self._inflight.add(digest)
+                yield item
+
+        db_failed = False
+        try:
+            for out in self._analysed(fresh(), analyze=analyze, jobs=jobs):
+                if isinstance(out, _Failure):
+                    self._inflight.discard(out.digest)
+                    summary.failed.append((out.doc_id, out.reason))
+                    emit("failed", out.doc_id, out.reason)
+                    continue
+                self._stage(out, batch, summary)
+                if len(batch) >= batch_size or time.monotonic() - last_commit >= commit_seconds:
+                    db_failed = True
+                    self._commit(batch, summary, emit)
+                    db_failed = False
+                    batch = _Batch()
+                    last_commit = time.monotonic()
+        finally:
+            # Whatever stopped the run, documents already analysed are kept: the
+            # restarted run then skips them by hash.
+            if len(batch) and not db_failed:
+                self._commit(batch, summary, emit)
+            self._inflight.clear()
+        return summary
+
+    def _analysed(self, docs: Iterable[Document], *, analyze: Analyze | None,
+                  jobs: int) -> Iterator[Document | _Failure]:
+        if analyze is None and jobs > 1:
+            from .runner import Failure, LocalRunner
+
+            runner = LocalRunner(jobs=jobs)
+            # The runner's pool submits everything it is given at once; feeding it
+            # windows keeps memory flat (a model load per worker per window, ~1 %).
+            for window in _windows(docs, size=64 * jobs):
+                hashes = {d.doc_id: content_hash(d.text) for d in window}
+                for out in runner.run(window):
+                    if isinstance(out, Failure):
+                        yield _Failure(out.doc_id, out.reason, hashes.get(out.doc_id, ""))
+                    else:
+                        yield out
+            return
+        if analyze is None:
+            from . import pipeline
+
+            analyze = pipeline.analyze  # looked up per call, so a test can replace it
+        for doc in docs:
+            try:
+                out = analyze(doc)
+                out.check_spans()
+            except SourcetraceError as e:
+                yield _Failure(doc.doc_id, str(e), content_hash(doc.text))
+                continue
+            if out.text != doc.text:
+                yield _Failure(doc.doc_id, "E603: the analysis changed the text", content_hash(doc.text))
+                continue
+            yield out
+
+    def _stage(self, doc: Document, batch: _Batch, summary: AddSummary) -> None:
+        digest = content_hash(doc.text)
+        doc_id = doc.doc_id
+        if doc_id in batch.ids or self._id_taken(doc_id):
+            doc_id = f"{doc_id}~{digest[:8]}"
+            summary.renamed += 1
+            log.info("doc_id %s is taken by another text; storing as %s", doc.doc_id, doc_id)
+            doc = dataclasses.replace(doc, doc_id=doc_id)
+        self._seq += 1
+        _flatten(doc, seq=self._seq, digest=digest, batch=batch)
+
+    def _id_taken(self, doc_id: str) -> bool:
+        return self.con.execute("SELECT 1 FROM documents WHERE doc_id = ?", [doc_id]).fetchone() is not None
+
+    def _commit(self, batch: _Batch, summary: AddSummary, emit: EventCallback) -> None:
+        now = _now()
+        for row in batch.docs:
+            row["added_at"] = now
+        tables = {
+            "documents": pa.Table.from_pylist(batch.docs, schema=_DOC_SCHEMA),
+            "attributions": pa.Table.from_pylist(batch.attrs, schema=_ATTR_SCHEMA),
+            "entities": pa.Table.from_pylist(batch.ents, schema=_ENT_SCHEMA),
+            "boilerplate": pa.Table.from_pylist(batch.boiler, schema=_BOILER_SCHEMA),
+        }
+        new_contents = pa.Table.from_pylist(list(batch.contents.values()), schema=_CONTENT_SCHEMA)
+        new_bands = pa.Table.from_pylist(batch.bands, schema=_BAND_SCHEMA)
+        con = self.con
+        con.begin()
+        try:
+            for name, table in tables.items():
+                con.register("_new", table)
+                con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM _new")
+                con.unregister("_new")
+            con.register("_new_bands", new_bands)
+            con.register("_new_contents", new_contents)
+            # bands only for contents first seen now (the same quote in many articles once)
+            con.execute(
+                "INSERT INTO content_bands SELECT * FROM _new_bands "
+                "WHERE ckey NOT IN (SELECT ckey FROM contents)"
+            )
+            con.execute("INSERT OR IGNORE INTO contents BY NAME SELECT * FROM _new_contents")
+            con.unregister("_new_bands")
+            con.unregister("_new_contents")
+            con.execute(
+                "UPDATE store_info SET value = CAST(CAST(value AS BIGINT) + 1 AS VARCHAR) "
+                "WHERE key = 'generation'"
+            )
+            con.commit()
+        except BaseException:
+            con.rollback()
+            raise
+        for row in batch.docs:
+            summary.added += 1
+            self._inflight.discard(row["content_hash"])
+            emit("added", row["doc_id"], "")
+        log.debug("committed %d documents", len(batch))
+
+    # -- reading ---------------------------------------------------------------------
+
+    def count(self, table: str = "documents") -> int:
+        if table not in {*_BASE_TABLES, "contents"}:
+            raise StoreError(f"E604: no table {table!r}")
+        return int(self.con.execute(f"SELECT count(*) FROM {table}").fetchone()[0])  # type: ignore[index]
+
+    def iter_documents(self, *, batch: int = 256) -> Iterator[Document]:
+        """Every stored document as a Document, in insertion order, streamed."""
+        cur = self.con.cursor()
+        try:
+            cur.execute("SELECT record FROM documents ORDER BY seq")
+            while rows := cur.fetchmany(batch):
+                for (record,) in rows:
+                    yield Document.from_dict(json.loads(record))
+        finally:
+            cur.close()
+
+    def get_document(self, doc_id: str) -> Document | None:
+        row = self.con.execute("SELECT record FROM documents WHERE doc_id = ?", [doc_id]).fetchone()
+        return None if row is None else Document.from_dict(json.loads(row[0]))
+
+    def stats(self) -> dict[str, int]:
+        out = {t: self.count(t) for t in _BASE_TABLES}
+        out["generation"] = self._generation()
+        return out
+
+    # -- link results ---------------------------------------------------------------
+
+    def _generation(self) -> int:
+        row = self.con.execute("SELECT value FROM store_info WHERE key = 'generation'").fetchone()
+        return int(row[0]) if row else 0
+
+    def ensure_linked(self, *, force: bool = False) -> None:
+        """(Re)compute the corpus links if documents were added since the last time."""
+        row = self.con.execute("SELECT value FROM store_info WHERE key = 'linked'").fetchone()
+        generation = self._generation()
+        if not force and row is not None and int(row[0]) == generation:
+            return
+        from .link import link_corpus
+
+        started = time.monotonic()
+        self.con.begin()
+        try:
+            link_corpus(self.con)
+            self.con.execute("UPDATE store_info SET value = ? WHERE key = 'linked'", [str(generation)])
+            self.con.commit()
+        except BaseException:
+            self.con.rollback()
+            raise
+        log.info("linked %d documents in %.1f s", self.count(), time.monotonic() - started)
+
+    def claims(self, *, min_docs: int = 1, limit: int | None = None) -> Iterator[dict[str, Any]]:
+        """`corpus claims` records (CONTRACT.md), most widely carried first."""
+        from .link.claims import iter_claims
+
+        self.ensure_linked()
+        return iter_claims(self.con.cursor(), min_docs=min_docs, limit=limit)
+
+    def citations(self, *, limit: int | None = None) -> Iterator[dict[str, Any]]:
+        """`corpus citations` edges (CONTRACT.md)."""
+        from .link.citations import iter_citations
+
+        self.ensure_linked()
+        return iter_citations(self.con.cursor(), limit=limit)
+
+    def sources(self, *, limit: int | None = None) -> Iterator[dict[str, Any]]:
+        """`corpus sources` entities merged across documents (CONTRACT.md)."""
+        from .link.entities import iter_sources
+
+        self.ensure_linked()
+        return iter_sources(self.con.cursor(), limit=limit)
+
+    def near_duplicates(self) -> Iterator[list[str]]:
+        """Groups of near-duplicate (syndicated) documents, the representative first."""
+        from .link.independence import iter_duplicate_groups
+
+        self.ensure_linked()
+        return iter_duplicate_groups(self.con.cursor())
+
+    # -- export ----------------------------------------------------------------------
+
+    def export_parquet(self, directory: str | Path) -> list[Path]:
+        """One Parquet file per table (documents, attributions, entities, links…)."""
+        self.ensure_linked()
+        out = Path(directory)
+        out.mkdir(parents=True, exist_ok=True)
+        names = [r[0] for r in self.con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() "
+            "AND schema_name = 'main' ORDER BY table_name"
+        ).fetchall()]
+        written = []
+        for name in names:
+            if name in {"store_info", "content_bands"}:
+                continue
+            path = out / f"{name}.parquet"
+            literal = str(path).replace("'", "''")
+            self.con.execute(f"COPY {name} TO '{literal}' (FORMAT PARQUET)")
+            written.append(path)
+        return written
+
+
+@dataclass
+class _Failure:
+    doc_id: str
+    reason: str
+    digest: str
+
+
+def _windows(docs: Iterable[Document], *, size: int) -> Iterator[list[Document]]:
+    window: list[Document] = []
+    for doc in docs:
+        window.append(doc)
+        if len(window) >= size:
+            yield window
+            window = []
+    if window:
+        yield window
+
+
+def _now() -> Any:
+    import datetime as dt
+
+    return dt.datetime.now()
+
+
+# -- already analysed records ------------------------------------------------------------
+
+
+def read_records(paths: Iterable[str | Path]) -> Iterator[Document | InputError]:
+    """Stream `sourcetrace/1` records from .jsonl/.json files or directories of them.
+
+    Like :func:`sourcetrace.ingest.read_inputs`, a bad file or line is yielded as an
+    InputError naming it, and the others still come through.
+    """
+    for path in paths:
+        p = Path(path)
+        if p.is_dir():
+            files = sorted(f for f in p.rglob("*") if f.is_file() and f.suffix in {".json", ".jsonl"}
+                           and not f.name.endswith(".gold.json") and not f.name.startswith("."))
+            for f in files:
+                yield from _records_in(f)
+        elif p.is_file():
+            yield from _records_in(p)
+        else:
+            yield InputError(str(p), "no such file or directory")
+
+
+def _records_in(path: Path) -> Iterator[Document | InputError]:
+    try:
+        if path.suffix == ".jsonl":
+            with path.open(encoding="utf-8") as fh:
+                for lineno, line in enumerate(fh, start=1):
+                    if line.strip():
+                        yield _record(line, where=f"{path}:{lineno}")
+            return
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as e:
+        yield InputError(str(path), f"cannot read records ({e})")
+        return
+    except json.JSONDecodeError as e:
+        yield InputError(str(path), f"malformed JSON ({e.msg})")
+        return
+    for n, item in enumerate(data if isinstance(data, list) else [data], start=1):
+        yield _record(item, where=f"{path}#{n}" if isinstance(data, list) else str(path))
+
+
+def _record(raw: str | Any, *, where: str) -> Document | InputError:
+    try:
+        data = json.loads(raw) if isinstance(raw, str) else raw
+    except json.JSONDecodeError as e:
+        return InputError(where, f"malformed JSON line ({e.msg})")
+    if not isinstance(data, dict) or not isinstance(data.get("text"), str) or data.get("doc_id") in (None, ""):
+        return InputError(where, "not a sourcetrace record (needs doc_id and text)")
+    try:
+        doc = Document.from_dict(data)
+        doc.check_spans()
+    except (OffsetError, KeyError, TypeError, ValueError) as e:
+        return InputError(where, f"bad record ({e})")
+    return doc
