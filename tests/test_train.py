@@ -44,6 +44,14 @@ def test_train_read_conllu_folds_multiword_tokens(tmp_path: Path) -> None:
     assert [t.dep_ for t in doc] == ["nsubj", "aux", "advmod", "ROOT", "punct"]
 
 
+def test_train_multiword_token_does_not_glue_the_next_sentence(tmp_path: Path) -> None:
+    second = "# sent_id = s2\n1\tHe\the\tPRON\tPRP\t_\t2\tnsubj\t_\t_\n2\tleft\tleave\tVERB\tVBD\t_\t0\troot\t_\t_\n\n"
+    path = tmp_path / "t.conllu"
+    path.write_text(TREEBANK + second, encoding="utf-8")
+    doc = next(treebank_docs(Vocab(), read_conllu(path), None))
+    assert doc.text == "Anna can't come. He left "
+
+
 def test_train_silver_labels_become_ud2(tmp_path: Path) -> None:
     path = tmp_path / "s.conllu"
     path.write_text(SILVER, encoding="utf-8")

@@ -55,11 +55,13 @@ def read_conllu(path: Path) -> Iterator[Sentence]:
             line = line.rstrip("\n")
             if line.startswith("# sent_id = "):
                 sent = Sentence(line[len("# sent_id = ") :].strip())
+                mwt_end = -1
                 continue
             if not line:
                 if sent is not None and sent.words:
                     yield sent
                 sent = None
+                mwt_end = -1  # a multi-word token never reaches into the next sentence
                 continue
             if line.startswith("#") or sent is None:
                 continue

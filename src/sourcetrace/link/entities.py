@@ -1,0 +1,333 @@
+"""Merge the same person, outlet or agency across documents.
+
+Each document already has its own entities (``resolve`` merged mentions within it). Here
+their names meet across the corpus:
+
+- a name is normalised: case, a leading "the", "X's Y" read as "Y of X" ("Ukraine's
+  Ministry of Defense" = "the Ministry of Defense of Ukraine"), a country adjective read
+  the same way ("Ukrainian Ministry of Defence"), British spellings, punctuation;
+- names joined by a document's aliases are one (an acronym or a name of two words or more;
+  a bare "Post" or "Journal" is left alone: it is a different paper in different places);
+- people with the same or a near-same surname (rapidfuzz ratio, Zelensky / Zelenskiy) and
+  compatible first names are one; a bare surname joins the one full name that has it,
+  and stays apart when several do ("Clinton");
+- anonymous sources and generic nominals ("a source", "officials") are never merged across
+  documents: two articles' unnamed sources are not known to be one. Within a group of
+  near-duplicate documents they are (a copy's "a source" is the original's).
+
+The canonical name is the fullest, best-spelled variant: for people the surname spelling
+used by most documents, then the longest name with it; otherwise the name with the most
+words.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+from rapidfuzz import fuzz, process
+
+from ..resolve import entity_type, person_name
+from .citations import credit_names
+from .unionfind import UnionFind
+from .views import TableWriter
+
+__all__ = [
+    "SURNAME_SIMILARITY",
+    "canonical_name",
+    "is_local",
+    "iter_sources",
+    "merge_entities",
+    "normalise_name",
+]
+
+log = logging.getLogger(__name__)
+log.addHandler(logging.NullHandler())
+
+SURNAME_SIMILARITY = 80
+"""rapidfuzz ratio (0-100) from which two surnames are spellings of one name. The same
+bar as the per-document resolver: Zelensky/Zelenskiy 94, Zelensky/Zelelsnky 82, while
+distinct surnames in the seeds and PolNeAR stay below 75 (Maltsev/Mizintsev 63)."""
+_MIN_FUZZY_SURNAME = 5  # shorter surnames must match exactly (Kim / Kin are two people)
+
+_SPELLING = {
+    "defence": "defense", "organisation": "organization", "programme": "program",
+    "centre": "center", "labour": "labor", "&": "and",
+}
+# country adjectives and short forms, so "Ukrainian X" / "Ukraine's X" / "X of Ukraine" meet
+_COUNTRY = {
+    "ukrainian": "ukraine", "russian": "russia", "british": "britain", "uk": "britain",
+    "u.k.": "britain", "united kingdom": "britain", "american": "united states",
+    "us": "united states", "u.s.": "united states", "usa": "united states",
+    "america": "united states", "french": "france", "german": "germany", "polish": "poland",
+    "chinese": "china", "israeli": "israel", "iranian": "iran", "turkish": "turkey",
+    "belarusian": "belarus", "italian": "italy", "japanese": "japan", "indian": "india",
+    "canadian": "canada", "syrian": "syria", "swiss": "switzerland", "european": "europe",
+}
+_DET = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
+_PAREN = re.compile(r"\s*\([^)]*\)")
+_POSSESSIVE = re.compile(r"^(.+?)'s?\s+(.+)$")
+_PUNCT = re.compile(r"[^\w\s.'-]")
+
+
+def _country(words: str) -> str:
+    return _COUNTRY.get(words, words)
+
+
+def normalise_name(name: str, type_: str = "other") -> str:
+    """The matching key of an entity name ("" when nothing is left)."""
+    s = _PAREN.sub("", name.replace("’", "'").replace("‘", "'")).strip()
+    s = re.sub(r"\s+", " ", s)
+    if type_ == "person":
+        s = person_name(s)
+        s = _PUNCT.sub(" ", s).replace(".", " ")
+        return " ".join(w for w in s.lower().split() if w not in {"jr", "sr"})
+    s = _DET.sub("", s)
+    m = _POSSESSIVE.match(s)
+    if m:
+        s = f"{m.group(2)} of {m.group(1)}"
+    s = _PUNCT.sub(" ", s.lower())
+    words = s.split()
+    if len(words) >= 2 and words[0] in _COUNTRY and words[0] not in {"us", "uk"}:
+        words = [*words[1:], "of", _country(words[0])]
+    s = " ".join(_SPELLING.get(w, w) for w in words)
+    s = re.sub(r"\bof (u\.?s\.?a?|u\.?k\.?|united kingdom|america|american)$",
+               lambda m_: "of " + _country(m_.group(1)), s)
+    s = _DET.sub("", s)
+    return s.strip(" .'-")
+
+
+def is_local(name: str, type_: str) -> bool:
+    """Names that never merge across documents: anonymous sources and generic nominals."""
+    if type_ == "anonymous":
+        return True
+    core = _DET.sub("", name.strip())
+    return not any(ch.isupper() for ch in core)
+
+
+def _acronym(alias: str) -> bool:
+    letters = alias.replace(".", "")
+    return 2 <= len(letters) <= 8 and letters.isalpha() and letters.isupper()
+
+
+@dataclass
+class _Variant:
+    name: str
+    type: str
+    docs: int = 0
+    attributions: int = 0
+    key: str = ""
+    named_by_meta: bool = False  # an outlet from meta or a credit line: always global
+
+
+@dataclass
+class _Cluster:
+    variants: list[_Variant] = field(default_factory=list)
+
+
+def canonical_name(variants: list[tuple[str, str, int]]) -> tuple[str, str]:
+    """(name, type) of a merged entity from its (name, type, documents) variants."""
+    weights: Counter[str] = Counter()
+    for _, typ, docs in variants:
+        # a specific type wins over the catch-alls when the counts are close
+        weights[typ] += docs * (0.5 if typ in {"other", "organization", "place"} else 1.0)
+    typ = weights.most_common(1)[0][0] if weights else "other"
+    names = [(n, d) for n, t, d in variants if n]
+    if typ == "person":
+        people = [(n, d) for n, t, d in variants if t == "person" and n] or names
+        spellings: Counter[str] = Counter()
+        for n, d in people:
+            spellings[person_name(n).split()[-1].lower() if person_name(n).split() else ""] += d
+        best = max(spellings, key=lambda s: (spellings[s], len(s), s))
+        with_best = [(n, d) for n, d in people if person_name(n).split() and person_name(n).split()[-1].lower() == best]
+        name = max(with_best or people, key=lambda nd: (len(person_name(nd[0]).split()), nd[1], nd[0]))[0]
+        return person_name(name), typ
+    def fullness(nd: tuple[str, int]) -> tuple[int, int, int, str]:
+        core = _DET.sub("", nd[0])
+        # the most words, then the most documents, then a capitalised "The" kept as part of
+        # the name ("The Wall Street Journal"), a lower-case "the" dropped
+        return (len(core.split()), nd[1], int(nd[0].startswith("The ")), nd[0])
+    name = max(names, key=fullness)[0] if names else ""
+    if name.startswith(("the ", "a ", "an ")):
+        name = _DET.sub("", name)
+    return name, typ
+
+
+def _extra_outlets(con: duckdb.DuckDBPyConnection) -> Counter[str]:
+    """Outlet names that come from meta and credit lines rather than from entities."""
+    out: Counter[str] = Counter()
+    for (outlet, n) in con.execute(
+        "SELECT outlet, count(*) FROM documents WHERE outlet IS NOT NULL AND outlet <> '' GROUP BY 1"
+    ).fetchall():
+        out[str(outlet)] += int(n)
+    for (author, n) in con.execute(
+        "SELECT meta->>'author', count(*) FROM documents WHERE meta->>'author' IS NOT NULL GROUP BY 1"
+    ).fetchall():
+        if author and entity_type(str(author)) == "outlet":
+            out[str(author)] += int(n)
+    for (text, n) in con.execute(
+        "SELECT text, count(*) FROM boilerplate WHERE kind = 'credit' GROUP BY 1"
+    ).fetchall():
+        for name in credit_names(text or ""):
+            out[name] += int(n)
+    return out
+
+
+_NAMES_SCHEMA = pa.schema(
+    [("name", pa.string()), ("type", pa.string()), ("ekey", pa.string()),
+     ("cname", pa.string()), ("ctype", pa.string())]
+)
+
+
+def merge_entities(con: duckdb.DuckDBPyConnection) -> int:
+    """Write ``link_names``, ``link_entity_map``, ``link_doc_outlets`` and ``link_sources``.
+
+    Works on the distinct (name, type) pairs of the corpus, not on its rows, so its memory
+    grows with the vocabulary of names. Returns the number of merged global entities.
+    """
+    variants: dict[tuple[str, str], _Variant] = {}
+    for name, typ, docs, attrs in con.execute(
+        "SELECT name, type, count(DISTINCT doc_id), sum(n_attributions) FROM entities "
+        "WHERE name IS NOT NULL GROUP BY 1, 2"
+    ).fetchall():
+        variants[(name, typ or "other")] = _Variant(name, typ or "other", int(docs), int(attrs or 0))
+    for name, n in _extra_outlets(con).items():
+        v = variants.setdefault((name, "outlet"), _Variant(name, "outlet"))
+        v.docs += n
+        v.named_by_meta = True
+    alias_pairs = con.execute(
+        "SELECT DISTINCT name, type, unnest(aliases) FROM entities WHERE len(aliases) > 0"
+    ).fetchall()
+
+    uf: UnionFind[str] = UnionFind()
+    for v in variants.values():
+        if not v.name.strip() or (is_local(v.name, v.type) and not v.named_by_meta):
+            continue
+        v.key = normalise_name(v.name, v.type)
+        if v.key:
+            uf.add(v.key)
+    for name, typ, alias in alias_pairs:
+        v = variants.get((name, typ or "other"))
+        if v is None or not v.key or not alias or typ == "person":
+            continue
+        alias = str(alias)
+        if len(alias.split()) >= 2 or _acronym(alias):
+            akey = normalise_name(alias, v.type)
+            if akey and not is_local(alias, v.type):
+                uf.union(v.key, akey)
+                variants.setdefault((alias, v.type), _Variant(alias, v.type, key=akey))
+    _merge_people(uf, [v for v in variants.values() if v.type == "person" and v.key])
+
+    clusters: dict[str, _Cluster] = {}
+    for v in variants.values():
+        if v.key:
+            clusters.setdefault(uf.find(v.key), _Cluster()).variants.append(v)
+    with TableWriter(con, "link_names", _NAMES_SCHEMA) as out:
+        for root, cluster in clusters.items():
+            cname, ctype = canonical_name([(v.name, v.type, max(v.docs, 1)) for v in cluster.variants])
+            for v in cluster.variants:
+                out.add({"name": v.name, "type": v.type, "ekey": f"e:{root}", "cname": cname, "ctype": ctype})
+
+    con.execute(
+        """
+        CREATE OR REPLACE TABLE link_entity_map AS
+        SELECT e.doc_id, e.entity_id,
+               coalesce(n.ekey, 'local:' || c.cluster || ':' || lower(e.name)) AS ekey,
+               coalesce(n.cname, e.name) AS name,
+               coalesce(n.ctype, e.type) AS type
+        FROM entities e
+        JOIN link_doc_clusters c ON c.doc_id = e.doc_id
+        LEFT JOIN link_names n ON n.name = e.name AND n.type = e.type
+        """
+    )
+    con.execute(
+        """
+        CREATE OR REPLACE TABLE link_doc_outlets AS
+        SELECT d.doc_id, n.ekey, n.cname AS name
+        FROM documents d JOIN link_names n ON n.name = d.outlet AND n.type = 'outlet'
+        """
+    )
+    con.execute(
+        """
+        CREATE OR REPLACE TABLE link_sources AS
+        SELECT m.ekey, any_value(m.name) AS name, any_value(m.type) AS type,
+               list_sort(list_distinct(flatten(list(list_append(coalesce(e.aliases, []), e.name)))))
+                   AS variants,
+               list_sort(list_distinct(list(e.doc_id))) AS documents,
+               count(DISTINCT e.doc_id) AS n_docs,
+               CAST(sum(e.n_attributions) AS BIGINT) AS attributions
+        FROM link_entity_map m
+        JOIN entities e ON e.doc_id = m.doc_id AND e.entity_id = m.entity_id
+        GROUP BY m.ekey
+        """
+    )
+    log.info("entities: %d names in %d merged entities", len(variants), len(clusters))
+    return len(clusters)
+
+
+def _merge_people(uf: UnionFind[str], people: list[_Variant]) -> None:
+    """Union spelling variants of one person's name (see the module docstring)."""
+    keys = sorted({v.key for v in people})
+    surnames = sorted({k.split()[-1] for k in keys})
+    same_surname: UnionFind[str] = UnionFind()
+    for s in surnames:
+        same_surname.add(s)
+    blocks: dict[str, list[str]] = {}
+    for s in surnames:
+        if len(s) >= _MIN_FUZZY_SURNAME:
+            blocks.setdefault(s[:1], []).append(s)
+    for block in blocks.values():
+        for start in range(0, len(block), 2000):
+            chunk = block[start : start + 2000]
+            scores = process.cdist(block, chunk, scorer=fuzz.ratio, score_cutoff=SURNAME_SIMILARITY,
+                                   dtype=np.uint8, workers=1)
+            for i, j in zip(*np.nonzero(scores), strict=True):
+                if block[i] != chunk[j] and abs(len(block[i]) - len(chunk[j])) <= 2:
+                    same_surname.union(block[i], chunk[j])
+    by_class: dict[str, list[str]] = {}
+    for k in keys:
+        by_class.setdefault(same_surname.find(k.split()[-1]), []).append(k)
+    for members in by_class.values():
+        full = [k for k in members if len(k.split()) >= 2]
+        single = [k for k in members if len(k.split()) == 1]
+        for i, a in enumerate(full):
+            for b in full[i + 1 :]:
+                if _first_names_agree(a.split()[0], b.split()[0]):
+                    uf.union(a, b)
+        roots = {uf.find(k) for k in full}
+        if len(roots) == 1:
+            for k in single:
+                uf.union(k, full[0])
+        elif not full:
+            for k in single[1:]:
+                uf.union(single[0], k)
+
+
+def _first_names_agree(a: str, b: str) -> bool:
+    if a == b:
+        return True
+    if len(a) == 1 or len(b) == 1:
+        return a[0] == b[0]
+    return fuzz.ratio(a, b) >= SURNAME_SIMILARITY
+
+
+def iter_sources(cur: duckdb.DuckDBPyConnection, *, limit: int | None = None) -> Iterator[dict[str, Any]]:
+    """`corpus sources` records, most attributions first."""
+    sql = (
+        "SELECT name, type, list_filter(variants, x -> x <> name), documents, attributions "
+        "FROM link_sources ORDER BY attributions DESC, n_docs DESC, name, ekey"
+    )
+    if limit is not None:
+        sql += f" LIMIT {int(limit)}"
+    cur.execute(sql)
+    while rows := cur.fetchmany(1000):
+        for name, typ, aliases, docs, attrs in rows:
+            yield {"name": name, "type": typ, "aliases": list(aliases or []),
+                   "documents": list(docs or []), "attributions": int(attrs or 0)}
