@@ -34,3 +34,6 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) out build
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks

@@ -64,7 +64,7 @@ def test_seeds_nested_chains_found_with_right_parent(seeds) -> None:  # type: ig
     for g, p in zip(gold, pred, strict=True):
         by_id = {a.id: a for a in p.attributions}
 
-        def match(ga):  # type: ignore[no-untyped-def]
+        def match(ga, p=p):  # type: ignore[no-untyped-def]
             return next((a for a in p.attributions if _overlap(a.cue, ga.cue) and _overlap(a.content, ga.content)), None)
 
         gold_by_id = {a.id: a for a in g.attributions}

@@ -6,7 +6,14 @@ from pathlib import Path
 
 from spacy.vocab import Vocab
 
-from sourcetrace.train.convert import _class_spans, _iob_spans, read_conllu, read_iob2, silver_docs, treebank_docs
+from sourcetrace.train.convert import (
+    _class_spans,
+    _iob_spans,
+    read_conllu,
+    read_iob2,
+    silver_docs,
+    treebank_docs,
+)
 
 TREEBANK = """# sent_id = s1
 # text = Anna can't come.

@@ -17,7 +17,7 @@ from spacy.tokens import Doc as SpacyDoc
 from .errors import ConfigError
 from .model import Document
 
-__all__ = ["MODEL_DIR", "load_model", "parse", "parse_many"]
+__all__ = ["MODEL_DIR", "load_model", "parse"]
 
 MODEL_DIR = Path(__file__).parent / "models" / "en_sourcetrace"
 # Articles are parsed whole; spaCy's default 1M-character guard is raised to the ingest limit.
@@ -77,10 +77,3 @@ def parse(doc: Document, *, nlp: Language | None = None) -> Document:
     """Attach the spaCy parse of the whole text (offsets stay those of `text`)."""
     nlp = nlp or load_model()
     return doc.with_(parsed=nlp(doc.text))
-
-
-def parse_many(docs: list[Document], *, nlp: Language | None = None, batch_size: int = 16) -> list[Document]:
-    """Parse several documents with spaCy's batching (faster than one by one)."""
-    nlp = nlp or load_model()
-    parsed = nlp.pipe((d.text for d in docs), batch_size=batch_size)
-    return [d.with_(parsed=p) for d, p in zip(docs, parsed, strict=True)]

@@ -9,7 +9,7 @@ an earlier one (spaCy's requires/assigns idea).
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from .attribution import extract_attributions
@@ -17,10 +17,10 @@ from .boilerplate import mark_boilerplate
 from .certainty import assess_certainty
 from .errors import SourcetraceError, StageError
 from .model import Document
-from .nlp import load_model
+from .nlp import parse
 from .resolve import resolve_entities
 
-__all__ = ["STAGES", "Stage", "analyze", "analyze_many"]
+__all__ = ["STAGES", "Stage", "analyze"]
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
@@ -35,7 +35,7 @@ class Stage:
 
 
 def _parse(doc: Document) -> Document:
-    return doc.with_(parsed=load_model()(doc.text))
+    return parse(doc)
 
 
 STAGES: tuple[Stage, ...] = (
@@ -76,23 +76,3 @@ def _run(doc: Document, stages: Iterable[Stage]) -> Document:
 def analyze(doc: Document) -> Document:
     """Run every per-document stage on one document."""
     return _run(doc, STAGES)
-
-
-def analyze_many(docs: Iterable[Document], *, batch_size: int = 32) -> Iterator[Document]:
-    """Analyze a stream of documents, parsing them in batches with spaCy's `pipe`."""
-    nlp = load_model()
-    rest = [s for s in STAGES if s.name != "nlp.spacy.v1" and s.name != "boilerplate.rules.v1"]
-    batch: list[Document] = []
-
-    def flush() -> Iterator[Document]:
-        marked = [mark_boilerplate(d) for d in batch]
-        for d, parsed in zip(marked, nlp.pipe((d.text for d in marked), batch_size=8), strict=True):
-            yield _run(d.with_(parsed=parsed), rest)
-
-    for doc in docs:
-        batch.append(doc)
-        if len(batch) >= batch_size:
-            yield from flush()
-            batch = []
-    if batch:
-        yield from flush()

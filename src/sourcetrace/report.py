@@ -144,7 +144,7 @@ def _pieces(text: str, marks: Sequence[_Mark]) -> list[tuple[int, int, list[_Mar
         starts.setdefault(mark.start, []).append(mark)
     active: list[_Mark] = []
     pieces = []
-    for start, end in zip(cuts, cuts[1:]):
+    for start, end in zip(cuts, cuts[1:], strict=False):
         active = [m for m in active if m.end > start] + starts.get(start, [])
         pieces.append((start, end, list(active)))
     return pieces

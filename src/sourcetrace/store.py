@@ -512,14 +512,12 @@ class Store:
         from .link import link_corpus
 
         started = time.monotonic()
-        self.con.begin()
-        try:
-            link_corpus(self.con)
-            self.con.execute("UPDATE store_info SET value = ? WHERE key = 'linked'", [str(generation)])
-            self.con.commit()
-        except BaseException:
-            self.con.rollback()
-            raise
+        # Not one transaction: the stages read earlier stages' tables through cursors of
+        # their own (streaming while writing). An interrupted link leaves `linked` stale,
+        # so the next call starts over.
+        self.con.execute("UPDATE store_info SET value = '-1' WHERE key = 'linked'")
+        link_corpus(self.con)
+        self.con.execute("UPDATE store_info SET value = ? WHERE key = 'linked'", [str(generation)])
         log.info("linked %d documents in %.1f s", self.count(), time.monotonic() - started)
 
     def claims(self, *, min_docs: int = 1, limit: int | None = None) -> Iterator[dict[str, Any]]:

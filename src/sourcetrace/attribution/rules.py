@@ -637,7 +637,7 @@ class _Extractor:
                 return quoted
         if cls == "quote_only":
             return []
-        if comp is not None and comp[1] == "ccomp" and not comp[0][0].text in _OPENERS:
+        if comp is not None and comp[1] == "ccomp" and comp[0][0].text not in _OPENERS:
             return _spans_of(self.text, comp[0])
         if comp is not None and comp[1].startswith("topic:"):
             prep = self.sdoc[int(comp[1].split(":")[1])]

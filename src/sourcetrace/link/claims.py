@@ -1,0 +1,334 @@
+"""Claims: the same proposition carried by attributions in one or many documents.
+
+Candidates come from MinHash LSH over each content's words (the store keeps 16 band
+hashes per distinct content, so candidates are one self-join in DuckDB); each candidate
+pair is then checked on the words themselves:
+
+- the Jaccard overlap of content-word unigrams and bigrams reaches 0.5, or the shorter
+  content is 80 % contained in the longer (a quote and a fragment of it);
+- numbers must agree where both have some ("77,000 soldiers" is not "7,000 soldiers"),
+  and so must negation ("will close" is not "will not close");
+- shared names lower the bar to 0.4; names on both sides with none in common raise it to
+  0.7 (the same words about different people).
+
+A nested attribution carries its own proposition; the attributions it is nested in are
+relays, listed among the claim's members and as hops of its chain
+``[doc_id, relay, …, original source]``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections import Counter, OrderedDict
+from collections.abc import Iterator
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from . import sketch
+from .independence import ChainEnd, assess
+from .unionfind import UnionFind
+from .views import AttrView, DocView, TableWriter, iter_doc_views
+
+__all__ = [
+    "JACCARD",
+    "build_claims",
+    "iter_claims",
+    "same_proposition",
+]
+
+log = logging.getLogger(__name__)
+log.addHandler(logging.NullHandler())
+
+JACCARD = 0.5
+JACCARD_SHARED_NAMES = 0.4
+JACCARD_DISJOINT_NAMES = 0.7
+CONTAINMENT = 0.8
+MAX_BUCKET = 1000
+"""An LSH bucket shared by more distinct contents than this holds a stock phrase, not a
+claim; it is left out of candidate generation (its pairs would be quadratic)."""
+
+
+def _terms(norm: str) -> list[str]:
+    return sketch.content_terms(norm.split())
+
+
+def same_proposition(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    """Whether two contents (``norm``, ``names``, ``numbers``, ``negated``) say the same thing."""
+    if bool(a["negated"]) != bool(b["negated"]):
+        return False
+    nums_a, nums_b = set(a["numbers"] or ()), set(b["numbers"] or ())
+    if nums_a and nums_b and not nums_a & nums_b:
+        return False
+    sa = a.get("shingles") or sketch.content_shingles(_terms(a["norm"]))
+    sb = b.get("shingles") or sketch.content_shingles(_terms(b["norm"]))
+    if not sa or not sb:
+        return False
+    inter = len(sa & sb)
+    jaccard = inter / len(sa | sb)
+    names_a, names_b = set(a["names"] or ()), set(b["names"] or ())
+    shared = names_a & names_b
+    need = JACCARD
+    if names_a and names_b and not shared:
+        need = JACCARD_DISJOINT_NAMES
+    elif shared or (nums_a & nums_b):
+        need = JACCARD_SHARED_NAMES
+    if jaccard >= need:
+        return True
+    smaller = min(len(sa), len(sb))
+    names_ok = bool(shared) or not (names_a and names_b)
+    return smaller >= 5 and names_ok and inter / smaller >= CONTAINMENT
+
+
+class _ShingleCache:
+    """A bounded cache of shingle sets, so a content met in many pairs is split once."""
+
+    def __init__(self, size: int = 50_000) -> None:
+        self.size = size
+        self.data: OrderedDict[int, set[str]] = OrderedDict()
+
+    def get(self, ckey: int, norm: str) -> set[str]:
+        if ckey in self.data:
+            self.data.move_to_end(ckey)
+            return self.data[ckey]
+        value = sketch.content_shingles(_terms(norm))
+        self.data[ckey] = value
+        if len(self.data) > self.size:
+            self.data.popitem(last=False)
+        return value
+
+
+def _cluster_contents(con: duckdb.DuckDBPyConnection) -> UnionFind[int]:
+    """Union the distinct contents that say the same thing (candidates, then checks)."""
+    uf: UnionFind[int] = UnionFind()
+    cache = _ShingleCache()
+    cur = con.cursor()
+    try:
+        cur.execute(
+            f"""
+            WITH buckets AS (
+                SELECT band, h FROM content_bands GROUP BY band, h
+                HAVING count(*) BETWEEN 2 AND {MAX_BUCKET}),
+            pairs AS (
+                SELECT DISTINCT a.ckey AS ka, b.ckey AS kb
+                FROM content_bands a JOIN buckets USING (band, h)
+                JOIN content_bands b ON b.band = a.band AND b.h = a.h AND a.ckey < b.ckey)
+            SELECT p.ka, ca.norm, ca.names, ca.numbers, ca.negated,
+                   p.kb, cb.norm, cb.names, cb.numbers, cb.negated
+            FROM pairs p JOIN contents ca ON ca.ckey = p.ka JOIN contents cb ON cb.ckey = p.kb
+            ORDER BY p.ka, p.kb
+            """
+        )
+        checked = accepted = 0
+        while rows := cur.fetchmany(5000):
+            for ka, na, nma, nua, nga, kb, nb, nmb, nub, ngb in rows:
+                checked += 1
+                a = {"norm": na, "names": nma, "numbers": nua, "negated": nga, "shingles": cache.get(ka, na)}
+                b = {"norm": nb, "names": nmb, "numbers": nub, "negated": ngb, "shingles": cache.get(kb, nb)}
+                if same_proposition(a, b):
+                    accepted += 1
+                    uf.union(int(ka), int(kb))
+    finally:
+        cur.close()
+    log.info("claims: %d candidate pairs checked, %d accepted", checked, accepted)
+    return uf
+
+
+def _claim_id(key: int) -> str:
+    return f"k{key & 0xFFFFFFFFFFFFFFFF:016x}"
+
+
+def _ancestors(attr: AttrView, by_id: dict[str, AttrView]) -> list[AttrView]:
+    """The attributions ``attr`` is nested in, outermost first."""
+    out: list[AttrView] = []
+    seen = {attr.id}
+    parent = attr.parent
+    while parent and parent in by_id and parent not in seen:
+        seen.add(parent)
+        out.insert(0, by_id[parent])
+        parent = by_id[parent].parent
+    return out
+
+
+_ROW_SCHEMA = pa.schema(
+    [("claim_id", pa.string()), ("doc_id", pa.string()), ("attr_id", pa.string()),
+     ("role", pa.string()), ("seq", pa.int64()), ("position", pa.int32()), ("cluster", pa.string()),
+     ("doc_outlet", pa.string()), ("origin_key", pa.string()), ("origin_name", pa.string()),
+     ("relays", pa.string()), ("chain", pa.string()), ("content_text", pa.string()),
+     ("ckey", pa.int64())]
+)
+
+
+def doc_claim_rows(doc: DocView, uf: UnionFind[int]) -> list[dict[str, Any]]:
+    """One row per (claim, attribution) of a document: carriers and the relays around them."""
+    by_id = {a.id: a for a in doc.attrs}
+    parents = {a.parent for a in doc.attrs if a.parent}
+    rows: list[dict[str, Any]] = []
+    for attr in doc.attrs:
+        if attr.id in parents or not attr.norm:
+            continue  # a relay (its children carry the claims) or nothing attributed
+        if attr.ckey is not None:
+            key = uf.find(attr.ckey) if attr.ckey in uf else attr.ckey
+        else:
+            # too short to link by wording: one claim per document group, speaker and words
+            speaker = doc.speaker(attr)
+            key = sketch.int64_hash(
+                "\0".join([doc.cluster, speaker.ekey if speaker else "", attr.norm]).encode("utf-8")
+            )
+        claim_id = _claim_id(key)
+        hops = [(a, doc.speaker(a)) for a in _ancestors(attr, by_id)]
+        named_hops = [(a, e) for a, e in hops if e is not None]
+        own = doc.speaker(attr)
+        if own is not None:
+            origin: tuple[str, str] | None = (own.ekey, own.name)
+            relays = [(e.ekey, e.name) for _, e in named_hops if e.ekey != own.ekey]
+        elif named_hops:
+            # agentless inside a report ("… was rejected", the Journal reported): the
+            # deepest named relay is as far back as the text goes
+            last = named_hops[-1][1]
+            origin = (last.ekey, last.name)
+            relays = [(e.ekey, e.name) for _, e in named_hops[:-1]]
+        else:
+            origin, relays = None, []
+        chain: list[str | None] = [doc.doc_id, *(name for _, name in relays)]
+        chain.append(origin[1] if origin else None)
+        common = {
+            "claim_id": claim_id, "doc_id": doc.doc_id, "seq": doc.seq, "cluster": doc.cluster,
+            "doc_outlet": doc.outlet_key,
+        }
+        rows.append({
+            **common, "attr_id": attr.id, "role": "carrier", "position": attr.position,
+            "origin_key": origin[0] if origin else None, "origin_name": origin[1] if origin else None,
+            "relays": json.dumps(relays, ensure_ascii=False), "chain": json.dumps(chain, ensure_ascii=False),
+            "content_text": attr.content_text, "ckey": attr.ckey,
+        })
+        for anc, _ in hops:
+            rows.append({
+                **common, "attr_id": anc.id, "role": "relay", "position": anc.position,
+                "origin_key": None, "origin_name": None, "relays": None, "chain": None,
+                "content_text": None, "ckey": None,
+            })
+    return rows
+
+
+def _proposition(text: str) -> str:
+    s = " ".join(text.split())
+    s = s.strip(" ,;:")
+    if s.lower().startswith("that "):
+        s = s[5:]
+    quotes = "“”\"‘’'"
+    if s[:1] in quotes and s.count(s[0]) + s.count("”") <= 2:
+        s = s.strip(quotes + " ,")
+    s = s.rstrip(" ,")
+    return s[:1].upper() + s[1:] if s else s
+
+
+_CLAIM_SCHEMA = pa.schema(
+    [("claim_id", pa.string()), ("proposition", pa.string()), ("members", pa.string()),
+     ("chains", pa.string()), ("original_sources", pa.string()), ("independent_sources", pa.int32()),
+     ("echoes", pa.string()), ("identified", pa.bool_()), ("n_docs", pa.int32()),
+     ("n_groups", pa.int32()), ("n_members", pa.int32())]
+)
+
+
+def _aggregate(claim_id: str, rows: list[tuple[Any, ...]]) -> dict[str, Any]:
+    members: list[dict[str, str]] = []
+    seen_members: set[tuple[str, str]] = set()
+    chains: list[list[str | None]] = []
+    seen_chains: set[str] = set()
+    ends: list[ChainEnd] = []
+    texts: Counter[str] = Counter()
+    first_text: dict[str, str] = {}
+    for (doc_id, attr_id, role, cluster, outlet, okey, oname, relays, chain, text, ckey) in rows:
+        if (doc_id, attr_id) not in seen_members:
+            seen_members.add((doc_id, attr_id))
+            members.append({"doc_id": doc_id, "attribution": attr_id})
+        if role != "carrier":
+            continue
+        if chain not in seen_chains:
+            seen_chains.add(chain)
+            chains.append(json.loads(chain))
+        ends.append(ChainEnd(
+            doc_id=doc_id, cluster=cluster, doc_outlet=outlet,
+            origin=(okey, oname) if okey else None,
+            relays=tuple((k, n) for k, n in json.loads(relays or "[]")),
+        ))
+        norm_key = str(ckey) if ckey is not None else text
+        texts[norm_key] += 1
+        first_text.setdefault(norm_key, text)
+    verdict = assess(ends)
+    best = max(texts, key=lambda k: texts[k]) if texts else ""
+    return {
+        "claim_id": claim_id,
+        "proposition": _proposition(first_text.get(best, "")),
+        "members": json.dumps(members, ensure_ascii=False),
+        "chains": json.dumps(chains, ensure_ascii=False),
+        "original_sources": json.dumps(verdict.original_sources, ensure_ascii=False),
+        "independent_sources": verdict.independent_sources,
+        "echoes": json.dumps(verdict.echoes, ensure_ascii=False),
+        "identified": verdict.identified,
+        "n_docs": len({e.doc_id for e in ends}),
+        "n_groups": len({e.cluster for e in ends}),
+        "n_members": len(members),
+    }
+
+
+def build_claims(con: duckdb.DuckDBPyConnection) -> int:
+    """Write ``link_claim_rows`` and ``link_claims``; return the number of claims."""
+    uf = _cluster_contents(con)
+    with TableWriter(con, "link_claim_rows", _ROW_SCHEMA) as out:
+        for doc in iter_doc_views(con):
+            for row in doc_claim_rows(doc, uf):
+                out.add(row)
+    del uf
+    count = 0
+    cur = con.cursor()
+    try:
+        cur.execute(
+            "SELECT claim_id, doc_id, attr_id, role, cluster, doc_outlet, origin_key, origin_name, "
+            "relays, chain, content_text, ckey FROM link_claim_rows "
+            "ORDER BY claim_id, seq, position, role"
+        )
+        with TableWriter(con, "link_claims", _CLAIM_SCHEMA) as out:
+            current: str | None = None
+            group: list[tuple[Any, ...]] = []
+            while rows := cur.fetchmany(5000):
+                for row in rows:
+                    if row[0] != current:
+                        if group and current is not None:
+                            out.add(_aggregate(current, group))
+                            count += 1
+                        current, group = row[0], []
+                    group.append(row[1:])
+            if group and current is not None:
+                out.add(_aggregate(current, group))
+                count += 1
+    finally:
+        cur.close()
+    log.info("claims: %d", count)
+    return count
+
+
+def iter_claims(cur: duckdb.DuckDBPyConnection, *, min_docs: int = 1,
+                limit: int | None = None) -> Iterator[dict[str, Any]]:
+    """`corpus claims` records: the most widely carried, best supported first."""
+    sql = (
+        "SELECT claim_id, proposition, members, chains, original_sources, independent_sources, "
+        "echoes, identified FROM link_claims WHERE n_docs >= ? "
+        "ORDER BY n_docs DESC, independent_sources DESC, n_members DESC, claim_id"
+    )
+    if limit is not None:
+        sql += f" LIMIT {int(limit)}"
+    cur.execute(sql, [int(min_docs)])
+    while rows := cur.fetchmany(1000):
+        for cid, prop, members, chains, origins, independent, echoes, identified in rows:
+            record: dict[str, Any] = {
+                "claim_id": cid, "proposition": prop, "members": json.loads(members),
+                "chains": json.loads(chains), "original_sources": json.loads(origins),
+                "independent_sources": int(independent), "echoes": json.loads(echoes),
+            }
+            if not identified:
+                record["original_source_identified"] = False
+            yield record
