@@ -300,8 +300,14 @@ class Store:
                 "INSERT OR IGNORE INTO store_info VALUES ('schema', ?), ('generation', '0'), ('linked', '-1')",
                 [SCHEMA_VERSION],
             )
-        self._seq = int(self.con.execute("SELECT coalesce(max(seq), 0) FROM documents").fetchone()[0])  # type: ignore[index]
+        self._seq = int(self._one("SELECT coalesce(max(seq), 0) FROM documents")[0])  # type: ignore[index]
         self._inflight: set[str] = set()
+
+    def _one(self, sql: str, params: list[Any] | None = None) -> tuple[Any, ...] | None:
+        """The first row of a query, with the result consumed (DuckDB refuses other work
+        on a connection while a result is left half-read)."""
+        rows = self.con.execute(sql, params or []).fetchall()
+        return rows[0] if rows else None
 
     # -- lifetime ------------------------------------------------------------------------
 
@@ -317,7 +323,7 @@ class Store:
     # -- adding --------------------------------------------------------------------------
 
     def has_hash(self, digest: str) -> bool:
-        row = self.con.execute("SELECT 1 FROM documents WHERE content_hash = ?", [digest]).fetchone()
+        row = self._one("SELECT 1 FROM documents WHERE content_hash = ?", [digest])
         return row is not None
 
     def add_documents(
@@ -425,7 +431,7 @@ class Store:
         _flatten(doc, seq=self._seq, digest=digest, batch=batch)
 
     def _id_taken(self, doc_id: str) -> bool:
-        return self.con.execute("SELECT 1 FROM documents WHERE doc_id = ?", [doc_id]).fetchone() is not None
+        return self._one("SELECT 1 FROM documents WHERE doc_id = ?", [doc_id]) is not None
 
     def _commit(self, batch: _Batch, summary: AddSummary, emit: EventCallback) -> None:
         now = _now()
@@ -475,7 +481,7 @@ class Store:
     def count(self, table: str = "documents") -> int:
         if table not in {*_BASE_TABLES, "contents"}:
             raise StoreError(f"E604: no table {table!r}")
-        return int(self.con.execute(f"SELECT count(*) FROM {table}").fetchone()[0])  # type: ignore[index]
+        return int(self._one(f"SELECT count(*) FROM {table}")[0])  # type: ignore[index]
 
     def iter_documents(self, *, batch: int = 256) -> Iterator[Document]:
         """Every stored document as a Document, in insertion order, streamed."""
@@ -489,7 +495,7 @@ class Store:
             cur.close()
 
     def get_document(self, doc_id: str) -> Document | None:
-        row = self.con.execute("SELECT record FROM documents WHERE doc_id = ?", [doc_id]).fetchone()
+        row = self._one("SELECT record FROM documents WHERE doc_id = ?", [doc_id])
         return None if row is None else Document.from_dict(json.loads(row[0]))
 
     def stats(self) -> dict[str, int]:
@@ -500,12 +506,12 @@ class Store:
     # -- link results ---------------------------------------------------------------
 
     def _generation(self) -> int:
-        row = self.con.execute("SELECT value FROM store_info WHERE key = 'generation'").fetchone()
+        row = self._one("SELECT value FROM store_info WHERE key = 'generation'")
         return int(row[0]) if row else 0
 
     def ensure_linked(self, *, force: bool = False) -> None:
         """(Re)compute the corpus links if documents were added since the last time."""
-        row = self.con.execute("SELECT value FROM store_info WHERE key = 'linked'").fetchone()
+        row = self._one("SELECT value FROM store_info WHERE key = 'linked'")
         generation = self._generation()
         if not force and row is not None and int(row[0]) == generation:
             return
@@ -547,6 +553,25 @@ class Store:
 
         self.ensure_linked()
         return iter_duplicate_groups(self.con.cursor())
+
+    def citation_graph(self) -> Any:
+        """The citation graph (:class:`sourcetrace.link.graph.CitationGraph`)."""
+        from .link.graph import load_graph
+
+        self.ensure_linked()
+        return load_graph(self.con)
+
+    def summary(self) -> dict[str, int]:
+        """Counts for a report header: documents, attributions, claims, copies…"""
+        self.ensure_linked()
+        row = self._one(
+            "SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM attributions), "
+            "(SELECT count(*) FROM link_claims), (SELECT count(*) FROM link_claims WHERE n_docs > 1), "
+            "(SELECT count(*) FROM link_sources), (SELECT count(*) FROM link_citations), "
+            "(SELECT count(*) FROM link_doc_clusters WHERE doc_id <> cluster)"
+        )
+        keys = ("documents", "attributions", "claims", "shared_claims", "sources", "citations", "copies")
+        return dict(zip(keys, (int(v) for v in (row or (0,) * len(keys))), strict=True))
 
     # -- export ----------------------------------------------------------------------
 

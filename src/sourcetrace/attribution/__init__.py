@@ -87,7 +87,11 @@ def extract_attributions(doc: Document) -> Document:
     """Find every attribution in a parsed document (needs the nlp stage first)."""
     if doc.parsed is None:
         raise StageError("E401: attribution needs the nlp stage's parse (run nlp.parse first)")
-    frames = find_frames(doc.parsed)
+    # ads, labels, promos and credit lines carry no attributions; captions do (flagged)
+    frames = [
+        f for f in find_frames(doc.parsed)
+        if (b := in_boilerplate(doc, f.cue[0] if f.cue else f.content[0])) is None or b.kind == "caption"
+    ]
     parents = _parents(frames)
     for f, p in zip(frames, parents, strict=True):
         if p is not None:
@@ -105,7 +109,8 @@ def extract_attributions(doc: Document) -> Document:
         if f.negated:
             extra["negated"] = True
         anchor = f.cue[0] if f.cue else f.content[0]
-        if in_boilerplate(doc, anchor) is not None:
+        boiler = in_boilerplate(doc, anchor)
+        if boiler is not None and boiler.kind == "caption":
             extra["in_caption"] = True
         attrs.append(
             Attribution(

@@ -169,7 +169,7 @@ def build_citations(con: duckdb.DuckDBPyConnection) -> int:
         GROUP BY from_key, to_key, basis
         """
     )
-    n = int(con.execute("SELECT count(*) FROM link_citations").fetchone()[0])  # type: ignore[index]
+    n = int(con.execute("SELECT count(*) FROM link_citations").fetchall()[0][0])
     log.info("citations: %d edges", n)
     return n
 

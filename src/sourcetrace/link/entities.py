@@ -321,7 +321,7 @@ def _first_names_agree(a: str, b: str) -> bool:
 def iter_sources(cur: duckdb.DuckDBPyConnection, *, limit: int | None = None) -> Iterator[dict[str, Any]]:
     """`corpus sources` records, most attributions first."""
     sql = (
-        "SELECT name, type, list_filter(variants, x -> x <> name), documents, attributions "
+        "SELECT name, type, list_filter(variants, lambda x: x <> name), documents, attributions "
         "FROM link_sources ORDER BY attributions DESC, n_docs DESC, name, ekey"
     )
     if limit is not None:
