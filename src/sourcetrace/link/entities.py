@@ -5,7 +5,9 @@ their names meet across the corpus:
 
 - a name is normalised: case, a leading "the", "X's Y" read as "Y of X" ("Ukraine's
   Ministry of Defense" = "the Ministry of Defense of Ukraine"), a country adjective read
-  the same way ("Ukrainian Ministry of Defence"), British spellings, punctuation;
+  the same way ("Ukrainian Ministry of Defence"), British spellings, punctuation; a
+  government named by its country, capital or seat is one ("Moscow", "the Kremlin",
+  "Russia", "the Russian government");
 - names joined by a document's aliases are one (an acronym or a name of two words or more;
   a bare "Post" or "Journal" is left alone: it is a different paper in different places);
 - people with the same or a near-same surname (rapidfuzz ratio, Zelensky / Zelenskiy) and
@@ -71,6 +73,19 @@ _COUNTRY = {
     "belarusian": "belarus", "italian": "italy", "japanese": "japan", "indian": "india",
     "canadian": "canada", "syrian": "syria", "swiss": "switzerland", "european": "europe",
 }
+_COUNTRIES = frozenset(_COUNTRY.values()) | {
+    "ukraine", "russia", "britain", "united states", "france", "germany", "poland", "china",
+    "israel", "iran", "turkey", "belarus", "italy", "japan", "india", "canada", "syria",
+}
+# a capital or seat standing for its government ("Moscow says", "the White House said")
+_SEAT = {
+    "moscow": "russia", "kremlin": "russia", "kyiv": "ukraine", "kiev": "ukraine",
+    "washington": "united states", "white house": "united states", "london": "britain",
+    "downing street": "britain", "paris": "france", "elysee": "france", "berlin": "germany",
+    "warsaw": "poland", "beijing": "china", "tehran": "iran", "ankara": "turkey",
+    "minsk": "belarus", "rome": "italy", "tokyo": "japan", "ottawa": "canada",
+    "damascus": "syria", "jerusalem": "israel",
+}
 _DET = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
 _PAREN = re.compile(r"\s*\([^)]*\)")
 _POSSESSIVE = re.compile(r"^(.+?)'s?\s+(.+)$")
@@ -93,15 +108,21 @@ def normalise_name(name: str, type_: str = "other") -> str:
     m = _POSSESSIVE.match(s)
     if m:
         s = f"{m.group(2)} of {m.group(1)}"
+    upper_abbrev = s.split()[0] in {"US", "U.S.", "UK", "U.K."} if s.split() else False
     s = _PUNCT.sub(" ", s.lower())
     words = s.split()
-    if len(words) >= 2 and words[0] in _COUNTRY and words[0] not in {"us", "uk"}:
+    if len(words) >= 2 and words[0] in _COUNTRY and (words[0] not in {"us", "uk", "u.s.", "u.k."} or upper_abbrev):
         words = [*words[1:], "of", _country(words[0])]
     s = " ".join(_SPELLING.get(w, w) for w in words)
     s = re.sub(r"\bof (u\.?s\.?a?|u\.?k\.?|united kingdom|america|american)$",
                lambda m_: "of " + _country(m_.group(1)), s)
-    s = _DET.sub("", s)
-    return s.strip(" .'-")
+    s = _DET.sub("", s).strip(" .'-")
+    if type_ == "government":
+        # Voices of one state meet: "Moscow", "the Kremlin", "Russia", "the Russian government"
+        country = _SEAT.get(s, _country(s))
+        if country in _COUNTRIES:
+            return f"government of {country}"
+    return s
 
 
 def is_local(name: str, type_: str) -> bool:

@@ -1,0 +1,216 @@
+"""The DuckDB corpus store: idempotent, resumable, streaming (no model loaded)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+import sourcetrace.store as store_mod
+from sourcetrace.errors import InputError, StageError
+from sourcetrace.model import Document
+from sourcetrace.store import Store, as_is, content_hash, read_records
+
+from .corpus_helpers import fake_analyze
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+def _docs(n: int, prefix: str = "d") -> list[Document]:
+    return [
+        Document(f"{prefix}{i}", f"Official Number{i} said that the depot {i} will reopen on day {i}.\n")
+        for i in range(n)
+    ]
+
+
+class _Counting:
+    """fake_analyze that counts its calls and can crash after some."""
+
+    def __init__(self, crash_after: int | None = None, exc: BaseException | None = None) -> None:
+        self.calls = 0
+        self.crash_after = crash_after
+        self.exc = exc or RuntimeError("simulated crash")
+
+    def __call__(self, doc: Document) -> Document:
+        if self.crash_after is not None and self.calls >= self.crash_after:
+            raise self.exc
+        self.calls += 1
+        return fake_analyze(doc)
+
+
+def _check_whole(store: Store) -> None:
+    """No duplicates, and each stored document's rows match its record exactly."""
+    con = store.con
+    assert con.execute("SELECT count(*) = count(DISTINCT content_hash) FROM documents").fetchall()[0][0]
+    assert con.execute(
+        "SELECT count(*) FROM (SELECT doc_id, attr_id FROM attributions GROUP BY 1, 2 HAVING count(*) > 1)"
+    ).fetchall()[0][0] == 0
+    for doc in store.iter_documents():
+        n = con.execute("SELECT count(*) FROM attributions WHERE doc_id = ?", [doc.doc_id]).fetchall()[0][0]
+        assert n == len(doc.attributions)
+
+
+def test_store_same_article_twice_stored_once(tmp_path: Path) -> None:
+    doc = _docs(1)[0]
+    twin = Document("copy-of-d0", doc.text)
+    analyze = _Counting()
+    with Store(tmp_path / "c.duckdb") as store:
+        summary = store.add_documents([doc, twin], analyze=analyze)
+        assert (summary.added, summary.skipped) == (1, 1)
+        again = store.add_documents([doc], analyze=analyze)
+        assert (again.added, again.skipped) == (0, 1)
+        assert store.count() == 1
+        assert analyze.calls == 1  # skipped before analysis, not after
+        _check_whole(store)
+
+
+def test_store_crash_then_resume_loses_nothing_duplicates_nothing(tmp_path: Path) -> None:
+    docs = _docs(10)
+    path = tmp_path / "c.duckdb"
+    crashing = _Counting(crash_after=4)
+    with Store(path) as store, pytest.raises(RuntimeError, match="simulated crash"):
+        store.add_documents(docs, analyze=crashing, batch_size=3)
+    with Store(path) as store:
+        # the 4 analysed documents survive: 3 in a committed batch, 1 committed on the way out
+        assert store.count() == 4
+        resumed = _Counting()
+        summary = store.add_documents(docs, analyze=resumed, batch_size=3)
+        assert (summary.added, summary.skipped, resumed.calls) == (6, 4, 6)
+        assert store.count() == 10
+        assert {d.doc_id for d in store.iter_documents()} == {d.doc_id for d in docs}
+        _check_whole(store)
+
+
+def test_store_ctrl_c_keeps_analysed_documents(tmp_path: Path) -> None:
+    with Store(tmp_path / "c.duckdb") as store:
+        with pytest.raises(KeyboardInterrupt):
+            store.add_documents(_docs(5), analyze=_Counting(crash_after=2, exc=KeyboardInterrupt()))
+        assert store.count() == 2
+
+
+def test_store_hard_kill_then_resume(tmp_path: Path) -> None:
+    """A process killed outright (SIGKILL) keeps whole committed documents only."""
+    path = tmp_path / "k.duckdb"
+    script = textwrap.dedent(
+        f"""
+        import os, signal, sys
+        sys.path.insert(0, {str(REPO_ROOT)!r})
+        from sourcetrace.model import Document
+        from sourcetrace.store import Store
+        from tests.corpus_helpers import fake_analyze
+        calls = 0
+        def analyze(doc):
+            global calls
+            calls += 1
+            if calls == 8:
+                os.kill(os.getpid(), signal.SIGKILL)
+            return fake_analyze(doc)
+        docs = [Document(f"d{{i}}", f"Official Number{{i}} said that the depot {{i}} will reopen on day {{i}}.\\n")
+                for i in range(12)]
+        Store({str(path)!r}).add_documents(docs, analyze=analyze, batch_size=3)
+        """
+    )
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, timeout=120)
+    assert proc.returncode != 0, proc.stderr.decode()
+    with Store(path) as store:
+        kept = store.count()
+        assert kept == 6  # two committed batches of 3; the half-filled batch is lost whole
+        _check_whole(store)
+        summary = store.add_documents(_docs(12), analyze=fake_analyze, batch_size=3)
+        assert (summary.added, summary.skipped) == (12 - kept, kept)
+        assert store.count() == 12
+        _check_whole(store)
+
+
+def test_store_failed_document_reported_and_run_goes_on(tmp_path: Path) -> None:
+    docs = _docs(4)
+
+    def picky(doc: Document) -> Document:
+        if doc.doc_id == "d1":
+            raise StageError("E502: stage x failed on d1: boom")
+        return fake_analyze(doc)
+
+    events: list[tuple[str, str]] = []
+    items: list[Document | InputError] = [*docs[:2], InputError("bad.txt", "empty input"), *docs[2:]]
+    with Store(tmp_path / "c.duckdb") as store:
+        summary = store.add_documents(items, analyze=picky, on_event=lambda e, n, d: events.append((e, n)))
+        assert summary.added == 3
+        assert sorted(name for name, _ in summary.failed) == ["bad.txt", "d1"]
+        assert ("failed", "bad.txt") in events and ("failed", "d1") in events
+        # a failed document is not marked as stored: fixing it and rerunning adds it
+        assert store.add_documents(docs, analyze=fake_analyze).added == 1
+
+
+def test_store_doc_id_taken_by_other_text_is_renamed(tmp_path: Path) -> None:
+    a = Document("same", "First text about the harbour. Mayor Ann Lee said that it opens.\n")
+    b = Document("same", "Second text about the airport. Mayor Ann Lee said that it closes.\n")
+    with Store(tmp_path / "c.duckdb") as store:
+        summary = store.add_documents([a, b], analyze=fake_analyze)
+        assert (summary.added, summary.renamed) == (2, 1)
+        ids = sorted(d.doc_id for d in store.iter_documents())
+        assert ids == ["same", f"same~{content_hash(b.text)[:8]}"]
+
+
+def test_store_record_round_trip_keeps_text_and_spans(tmp_path: Path) -> None:
+    doc = fake_analyze(Document("r", "Ünïcode 👍 first.\nThe Harbour Board said that fees rise by 5%.\n", {"outlet": "Gazette"}))
+    with Store(tmp_path / "c.duckdb") as store:
+        store.add_documents([doc], analyze=as_is)
+        back = store.get_document("r")
+    assert back is not None and back.to_dict() == doc.to_dict()
+    attr = back.attributions[0]
+    assert back.text[attr.content[0][0] : attr.content[0][1]] == "fees rise by 5%"
+
+
+def test_store_default_analysis_is_the_pipeline(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sourcetrace.pipeline
+
+    seen: list[str] = []
+
+    def fake(doc: Document) -> Document:
+        seen.append(doc.doc_id)
+        return fake_analyze(doc)
+
+    monkeypatch.setattr(sourcetrace.pipeline, "analyze", fake)
+    with Store(tmp_path / "c.duckdb") as store:
+        store.add_documents(_docs(2))
+    assert seen == ["d0", "d1"]
+
+
+def test_store_export_parquet(tmp_path: Path) -> None:
+    with Store(tmp_path / "c.duckdb") as store:
+        store.add_documents(_docs(3), analyze=fake_analyze)
+        written = store.export_parquet(tmp_path / "pq")
+    names = {p.name for p in written}
+    assert {"documents.parquet", "attributions.parquet", "entities.parquet", "link_claims.parquet"} <= names
+    table = pq.read_table(tmp_path / "pq" / "documents.parquet")
+    assert table.num_rows == 3
+    record = json.loads(table.column("record")[0].as_py())
+    assert record["schema"] == "sourcetrace/1"
+
+
+def test_store_read_records_streams_and_reports_bad_lines(tmp_path: Path) -> None:
+    good = fake_analyze(Document("g", "Mayor Ann Lee said that the pool opens.\n"))
+    path = tmp_path / "recs.jsonl"
+    path.write_text(good.to_json() + "\n{not json\n" + json.dumps({"doc_id": "x"}) + "\n", encoding="utf-8")
+    items = list(read_records([path, tmp_path / "missing.jsonl"]))
+    assert isinstance(items[0], Document) and items[0].to_dict() == good.to_dict()
+    errors = [i for i in items if isinstance(i, InputError)]
+    assert [e.path for e in errors] == [f"{path}:2", f"{path}:3", str(tmp_path / "missing.jsonl")]
+
+
+def test_store_stats_and_generation(tmp_path: Path) -> None:
+    with Store(tmp_path / "c.duckdb") as store:
+        assert store.stats()["documents"] == 0
+        store.add_documents(_docs(2), analyze=fake_analyze)
+        stats = store.stats()
+        assert stats["documents"] == 2 and stats["attributions"] == 2 and stats["generation"] >= 1
+
+
+def test_store_all_is_public() -> None:
+    for name in store_mod.__all__:
+        assert hasattr(store_mod, name)
