@@ -1,0 +1,276 @@
+"""`sourcetrace corpus …`: store many articles and query what links them (thin over store/link).
+
+Exit codes as for the rest of the CLI: 0 when every input was stored, 1 when any failed
+(each failure one line on stderr naming the file; the others are stored all the same),
+2 for usage errors.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+import click
+
+from .errors import SourcetraceError
+
+__all__ = ["corpus"]
+
+_DB_OPTION = click.option(
+    "--db", "db", type=click.Path(dir_okay=False, path_type=Path), default=Path("sourcetrace.duckdb"),
+    show_default=True, help="The corpus store (a DuckDB file).",
+)
+_FORMAT_OPTION = click.option(
+    "--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True,
+)
+_LIMIT_OPTION = click.option("--limit", type=int, default=None, help="At most this many rows (table: 50).")
+
+
+def _open(db: Path, *, must_exist: bool = True) -> Any:
+    from .store import Store
+
+    if must_exist and not db.exists():
+        raise click.ClickException(f"no store at {db}; run `sourcetrace corpus add PATH… --db {db}` first")
+    try:
+        return Store(db)
+    except SourcetraceError as e:
+        raise click.ClickException(str(e)) from e
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def corpus() -> None:
+    """Store many articles; link the same claims and sources across them."""
+
+
+@corpus.command()
+@click.argument("paths", nargs=-1, required=True)
+@_DB_OPTION
+@click.option("--jobs", type=int, default=1, show_default=True, help="Worker processes for the analysis.")
+@click.option("--analyzed", is_flag=True,
+              help="The inputs are sourcetrace/1 records (from `sourcetrace analyze`): store them as they are.")
+def add(paths: tuple[str, ...], db: Path, jobs: int, analyzed: bool) -> None:
+    """Analyse articles and add them to the store (idempotent; rerun to resume)."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    from .ingest import read_inputs
+    from .store import as_is, read_records
+
+    err = Console(stderr=True)
+    items = read_records(paths) if analyzed else read_inputs(paths)
+    counts = {"added": 0, "skipped": 0, "failed": 0}
+    progress = Progress(
+        SpinnerColumn(), TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+        TextColumn("{task.fields[detail]}"), TimeElapsedColumn(), console=err, transient=True,
+        disable=not err.is_terminal,
+    )
+
+    def on_event(event: str, name: str, detail: str) -> None:
+        counts[event] += 1
+        if event == "failed":
+            line = f"error: {name}: {detail}"
+            if err.is_terminal:  # above the live progress bar
+                progress.console.print(line, markup=False, highlight=False, soft_wrap=True)
+            else:
+                click.echo(line, err=True)
+        progress.update(task, advance=1, detail=f"{counts['added']} added, {counts['skipped']} skipped, "
+                                                 f"{counts['failed']} failed")
+
+    store = _open(db, must_exist=False)
+    try:
+        with progress:
+            task = progress.add_task("adding", total=None, detail="")
+            summary = store.add_documents(items, analyze=as_is if analyzed else None, jobs=jobs, on_event=on_event)
+    except SourcetraceError as e:
+        raise click.ClickException(str(e)) from e
+    finally:
+        store.close()
+    renamed = f", {summary.renamed} renamed (doc_id taken)" if summary.renamed else ""
+    click.echo(
+        f"{db}: {summary.added} added, {summary.skipped} already stored, {len(summary.failed)} failed{renamed}",
+        err=True,
+    )
+    if summary.failed:
+        sys.exit(1)
+
+
+def _table(title: str, columns: list[str], rows: Iterable[list[str]]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console() if sys.stdout.isatty() else Console(width=160)
+    table = Table(title=title, show_lines=False)
+    for col in columns:
+        table.add_column(col, overflow="fold")
+    for row in rows:
+        table.add_row(*row)
+    console.print(table)
+
+
+def _emit(records: Iterator[dict[str, Any]], fmt: str, *, title: str,
+          columns: list[tuple[str, Any]]) -> None:
+    """Print records as a table, a JSON array (streamed) or CSV (lists joined by ' | ')."""
+    if fmt == "json":
+        out = sys.stdout
+        out.write("[")
+        for i, record in enumerate(records):
+            out.write(("\n" if i == 0 else ",\n") + json.dumps(record, ensure_ascii=False))
+        out.write("\n]\n")
+        return
+    names = [name for name, _ in columns]
+    if fmt == "csv":
+        buf = io.StringIO()
+        writer = csv.writer(buf)
+        writer.writerow(names)
+        sys.stdout.write(buf.getvalue())
+        for record in records:
+            buf = io.StringIO()
+            csv.writer(buf).writerow([_cell(get(record), sep=" | ") for _, get in columns])
+            sys.stdout.write(buf.getvalue())
+        return
+    _table(title, names, ([_cell(get(r), sep=", ") for _, get in columns] for r in records))
+
+
+def _cell(value: Any, *, sep: str) -> str:
+    if isinstance(value, list):
+        return sep.join("" if v is None else str(v) for v in value)
+    return "" if value is None else str(value)
+
+
+def _chains(record: dict[str, Any]) -> list[str]:
+    return [" > ".join("?" if x is None else str(x) for x in chain) for chain in record["chains"]]
+
+
+@corpus.command()
+@_DB_OPTION
+@_FORMAT_OPTION
+@_LIMIT_OPTION
+@click.option("--min-docs", type=int, default=1, show_default=True, help="Only claims carried by this many documents.")
+def claims(db: Path, fmt: str, limit: int | None, min_docs: int) -> None:
+    """Claims: one proposition across documents, its original and independent sources."""
+    store = _open(db)
+    try:
+        if fmt == "table" and limit is None:
+            limit = 50
+        _emit(store.claims(min_docs=min_docs, limit=limit), fmt, title="claims", columns=[
+            ("claim_id", lambda r: r["claim_id"]),
+            ("proposition", lambda r: r["proposition"]),
+            ("documents", lambda r: len({m["doc_id"] for m in r["members"]})),
+            ("independent_sources", lambda r: r["independent_sources"]),
+            ("original_sources", lambda r: r["original_sources"]),
+            ("chains", _chains),
+            ("echoes", lambda r: r["echoes"]),
+        ])
+    except SourcetraceError as e:
+        raise click.ClickException(str(e)) from e
+    finally:
+        store.close()
+
+
+@corpus.command()
+@_DB_OPTION
+@_FORMAT_OPTION
+@_LIMIT_OPTION
+def sources(db: Path, fmt: str, limit: int | None) -> None:
+    """Sources: people, outlets, agencies merged across documents."""
+    store = _open(db)
+    try:
+        if fmt == "table" and limit is None:
+            limit = 50
+        _emit(store.sources(limit=limit), fmt, title="sources", columns=[
+            ("name", lambda r: r["name"]),
+            ("type", lambda r: r["type"]),
+            ("aliases", lambda r: r["aliases"]),
+            ("documents", lambda r: r["documents"] if fmt == "csv" else len(r["documents"])),
+            ("attributions", lambda r: r["attributions"]),
+        ])
+    except SourcetraceError as e:
+        raise click.ClickException(str(e)) from e
+    finally:
+        store.close()
+
+
+@corpus.command()
+@_DB_OPTION
+@_FORMAT_OPTION
+@_LIMIT_OPTION
+def citations(db: Path, fmt: str, limit: int | None) -> None:
+    """Citations: which document or outlet relays which outlet or source."""
+    store = _open(db)
+    try:
+        if fmt == "table" and limit is None:
+            limit = 50
+        _emit(store.citations(limit=limit), fmt, title="citations", columns=[
+            ("from", lambda r: r["from"]),
+            ("to", lambda r: r["to"]),
+            ("to_type", lambda r: r["to_type"]),
+            ("basis", lambda r: r["basis"]),
+            ("evidence", lambda r: [f"{e['doc_id']}:{e['attribution'] or 'credit'}" for e in r["evidence"]]),
+        ])
+    except SourcetraceError as e:
+        raise click.ClickException(str(e)) from e
+    finally:
+        store.close()
+
+
+@corpus.command()
+@_DB_OPTION
+@click.option("--parquet", "directory", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="Directory for one .parquet file per table.")
+def export(db: Path, directory: Path) -> None:
+    """Export the store (documents, attributions, entities, links) as Parquet."""
+    store = _open(db)
+    try:
+        written = store.export_parquet(directory)
+    except (SourcetraceError, OSError) as e:
+        raise click.ClickException(str(e)) from e
+    finally:
+        store.close()
+    click.echo(f"wrote {len(written)} Parquet files to {directory}", err=True)
+
+
+@corpus.command()
+@_DB_OPTION
+@click.option("--graphml", type=click.Path(dir_okay=False, path_type=Path), help="Write GraphML here.")
+@click.option("--gexf", type=click.Path(dir_okay=False, path_type=Path), help="Write GEXF (Gephi) here.")
+def graph(db: Path, graphml: Path | None, gexf: Path | None) -> None:
+    """Write the citation graph for Gephi and other graph tools."""
+    if graphml is None and gexf is None:
+        raise click.UsageError("give --graphml FILE or --gexf FILE (or both)")
+    from .link.graph import write_gexf, write_graphml
+
+    store = _open(db)
+    try:
+        citation_graph = store.citation_graph()
+        if graphml is not None:
+            write_graphml(citation_graph, graphml)
+        if gexf is not None:
+            write_gexf(citation_graph, gexf)
+    except (SourcetraceError, OSError) as e:
+        raise click.ClickException(str(e)) from e
+    finally:
+        store.close()
+    click.echo(f"graph: {len(citation_graph.nodes)} nodes, {len(citation_graph.edges)} edges", err=True)
+
+
+@corpus.command()
+@_DB_OPTION
+@click.option("--html", "html_out", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="Where to write the report.")
+def report(db: Path, html_out: Path) -> None:
+    """Write a self-contained HTML report: citation graph, claims, sources."""
+    from .corpus_report import write_corpus_html
+
+    store = _open(db)
+    try:
+        write_corpus_html(store, html_out)
+    except (SourcetraceError, OSError) as e:
+        raise click.ClickException(str(e)) from e
+    finally:
+        store.close()
+    click.echo(f"wrote {html_out}", err=True)
