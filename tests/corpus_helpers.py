@@ -64,7 +64,7 @@ def make_doc(doc_id: str, text: str, attrs: list[A], *, meta: dict[str, Any] | N
     return Document(doc_id, text, meta or {}, boilerplate=boiler, attributions=tuple(out), entities=entities)
 
 
-_SAID = re.compile(r"(?P<src>[A-Z][\w’'.-]*(?: [A-Z][\w’'.-]*)*) (?P<cue>said|reported) (?:that )?(?P<cnt>[^.]+)\.")
+_SAID = re.compile(r"(?P<src>[A-Z<][\w’'.<>&-]*(?: [A-Z<&][\w’'.<>&-]*)*) (?P<cue>said|reported) (?:that )?(?P<cnt>[^.]+)\.")
 
 
 def fake_analyze(doc: Document) -> Document:

@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 
 import sourcetrace.link as link_pkg
-from sourcetrace.link import claims as claims_mod
 from sourcetrace.link import citations as citations_mod
+from sourcetrace.link import claims as claims_mod
 from sourcetrace.link import entities as entities_mod
 from sourcetrace.link import independence as independence_mod
 from sourcetrace.link import link_documents

@@ -1,0 +1,194 @@
+"""`sourcetrace corpus …` through click's CliRunner; the analysis is a fast stand-in."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+from click.testing import CliRunner
+
+import sourcetrace.pipeline
+from sourcetrace.corpus_cli import corpus
+from sourcetrace.model import Document
+
+from .corpus_helpers import fake_analyze
+
+ARTICLES = {
+    "ledger.txt": "Mayor Jane Doe said that the old river bridge will close for repairs in May.\n",
+    "star.txt": "The Daily Ledger reported that the old river bridge will close for repairs in May.\n",
+    "roe.txt": "Bob Roe said that the old river bridge would be closed for repairs in May.\n",
+    "odd.txt": "The <Script> & Co said that prices & fees will rise in the spring.\n",
+}
+
+
+@pytest.fixture(autouse=True)
+def _fast_pipeline(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sourcetrace.pipeline, "analyze", fake_analyze)
+
+
+@pytest.fixture
+def articles(tmp_path: Path) -> Path:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name, text in ARTICLES.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+def _run(*args: str) -> object:
+    return CliRunner().invoke(corpus, list(args), catch_exceptions=False)
+
+
+@pytest.fixture
+def db(tmp_path: Path, articles: Path) -> Path:
+    path = tmp_path / "c.duckdb"
+    result = _run("add", str(articles), "--db", str(path))
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    return path
+
+
+def test_corpus_cli_add_is_idempotent(tmp_path: Path, articles: Path) -> None:
+    path = tmp_path / "c.duckdb"
+    first = _run("add", str(articles), "--db", str(path))
+    assert first.exit_code == 0  # type: ignore[attr-defined]
+    assert "4 added, 0 already stored, 0 failed" in first.stderr  # type: ignore[attr-defined]
+    second = _run("add", str(articles), str(articles / "star.txt"), "--db", str(path))
+    assert second.exit_code == 0  # type: ignore[attr-defined]
+    assert "0 added, 5 already stored" in second.stderr  # type: ignore[attr-defined]
+
+
+def test_corpus_cli_add_bad_inputs_reported_rest_stored(tmp_path: Path, articles: Path) -> None:
+    (articles / "empty.txt").write_text("", encoding="utf-8")
+    (articles / "binary.txt").write_bytes(b"\x00\x01\x02 not text \x00" * 20)
+    path = tmp_path / "c.duckdb"
+    result = _run("add", str(articles), str(tmp_path / "missing.txt"), "--db", str(path))
+    assert result.exit_code == 1  # type: ignore[attr-defined]
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]  # type: ignore[attr-defined]
+    assert len(errors) == 3
+    assert any("empty.txt" in e for e in errors) and any("binary.txt" in e for e in errors)
+    assert any("missing.txt" in e for e in errors)
+    assert "4 added" in result.stderr  # type: ignore[attr-defined]
+    # the store is whole: a rerun finds everything good already there
+    again = _run("add", str(articles), "--db", str(path))
+    assert "0 added, 4 already stored, 2 failed" in again.stderr  # type: ignore[attr-defined]
+
+
+def test_corpus_cli_add_failed_analysis_is_one_line(tmp_path: Path, articles: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    from sourcetrace.errors import StageError
+
+    def flaky(doc: Document) -> Document:
+        if doc.doc_id == "roe":
+            raise StageError("E502: stage attribution.rules.v1 failed on roe: boom")
+        return fake_analyze(doc)
+
+    monkeypatch.setattr(sourcetrace.pipeline, "analyze", flaky)
+    result = _run("add", str(articles), "--db", str(tmp_path / "c.duckdb"))
+    assert result.exit_code == 1  # type: ignore[attr-defined]
+    assert "error: roe: E502" in result.stderr  # type: ignore[attr-defined]
+    assert "3 added" in result.stderr  # type: ignore[attr-defined]
+
+
+def test_corpus_cli_add_analyzed_records(tmp_path: Path) -> None:
+    records = tmp_path / "recs.jsonl"
+    docs = [fake_analyze(Document(f"r{i}", text)) for i, text in enumerate(ARTICLES.values())]
+    records.write_text("".join(d.to_json() + "\n" for d in docs) + "oops\n", encoding="utf-8")
+    result = _run("add", "--analyzed", str(records), "--db", str(tmp_path / "c.duckdb"))
+    assert result.exit_code == 1  # type: ignore[attr-defined]
+    assert f"error: {records}:5" in result.stderr  # type: ignore[attr-defined]
+    assert "4 added" in result.stderr  # type: ignore[attr-defined]
+
+
+def test_corpus_cli_claims_json_shape(db: Path) -> None:
+    result = _run("claims", "--db", str(db), "--format", "json")
+    assert result.exit_code == 0  # type: ignore[attr-defined]
+    claims = json.loads(result.stdout)  # type: ignore[attr-defined]
+    bridge = next(c for c in claims if "bridge" in c["proposition"])
+    assert set(bridge) >= {"claim_id", "proposition", "members", "chains", "original_sources",
+                           "independent_sources", "echoes"}
+    assert set(bridge) - {"original_source_identified"} == {
+        "claim_id", "proposition", "members", "chains", "original_sources", "independent_sources", "echoes"}
+    assert {m["doc_id"] for m in bridge["members"]} == {"ledger", "star", "roe"}
+    assert all(set(m) == {"doc_id", "attribution"} for m in bridge["members"])
+    # the Ledger is relayed (no Ledger article is in this corpus, so it stays an origin)
+    assert bridge["independent_sources"] == 3
+    assert sorted(bridge["original_sources"]) == ["Bob Roe", "Daily Ledger", "Jane Doe"]
+    only_shared = json.loads(_run("claims", "--db", str(db), "--format", "json", "--min-docs", "2").stdout)  # type: ignore[attr-defined]
+    assert [c["claim_id"] for c in only_shared] == [bridge["claim_id"]]
+
+
+def test_corpus_cli_citations_and_sources_json_shape(db: Path) -> None:
+    edges = json.loads(_run("citations", "--db", str(db), "--format", "json").stdout)  # type: ignore[attr-defined]
+    assert all(set(e) == {"from", "to", "to_type", "basis", "evidence"} for e in edges)
+    assert {"from": "star", "to": "Daily Ledger", "to_type": "outlet", "basis": "explicit",
+            "evidence": [{"doc_id": "star", "attribution": "a1"}]} in edges
+    sources = json.loads(_run("sources", "--db", str(db), "--format", "json").stdout)  # type: ignore[attr-defined]
+    assert all(set(s) == {"name", "type", "aliases", "documents", "attributions"} for s in sources)
+    assert any(s["name"] == "Bob Roe" and s["documents"] == ["roe"] for s in sources)
+
+
+def test_corpus_cli_csv_and_table(db: Path) -> None:
+    out = _run("citations", "--db", str(db), "--format", "csv").stdout  # type: ignore[attr-defined]
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert rows and set(rows[0]) == {"from", "to", "to_type", "basis", "evidence"}
+    table = _run("claims", "--db", str(db))
+    assert table.exit_code == 0 and "bridge" in table.stdout  # type: ignore[attr-defined]
+    assert "Bob Roe" in _run("sources", "--db", str(db)).stdout  # type: ignore[attr-defined]
+
+
+def test_corpus_cli_export_parquet(db: Path, tmp_path: Path) -> None:
+    result = _run("export", "--db", str(db), "--parquet", str(tmp_path / "pq"))
+    assert result.exit_code == 0  # type: ignore[attr-defined]
+    assert pq.read_table(tmp_path / "pq" / "documents.parquet").num_rows == 4
+    assert pq.read_table(tmp_path / "pq" / "link_claims.parquet").num_rows >= 1
+
+
+def test_corpus_cli_graph_graphml_and_gexf_escape_names(db: Path, tmp_path: Path) -> None:
+    result = _run("graph", "--db", str(db), "--graphml", str(tmp_path / "g.graphml"),
+                  "--gexf", str(tmp_path / "g.gexf"))
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    graphml = ET.parse(tmp_path / "g.graphml").getroot()
+    ns = {"g": "http://graphml.graphdrawing.org/xmlns"}
+    labels = [d.text for d in graphml.iterfind(".//g:node/g:data[@key='label']", ns)]
+    assert "<Script> & Co" in labels and "Daily Ledger" in labels
+    assert len(graphml.findall(".//g:edge", ns)) >= 4
+    gexf = ET.parse(tmp_path / "g.gexf").getroot()
+    gx = {"x": "http://gexf.net/1.3"}
+    assert "<Script> & Co" in [n.get("label") for n in gexf.iterfind(".//x:node", gx)]
+    raw = (tmp_path / "g.gexf").read_text(encoding="utf-8")
+    assert "&lt;Script&gt; &amp; Co" in raw
+
+
+def test_corpus_cli_graph_needs_a_format(db: Path) -> None:
+    result = CliRunner().invoke(corpus, ["graph", "--db", str(db)])
+    assert result.exit_code == 2
+
+
+def test_corpus_cli_report_html_self_contained_and_escaped(db: Path, tmp_path: Path) -> None:
+    out = tmp_path / "r" / "report.html"
+    result = _run("report", "--db", str(db), "--html", str(out))
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    page = out.read_text(encoding="utf-8")
+    assert "<svg" in page and "<path" in page and "<circle" in page
+    assert "<Script>" not in page and "&lt;Script&gt; &amp; Co" in page
+    stripped = page.replace('xmlns="http://www.w3.org/2000/svg"', "")
+    assert "http://" not in stripped and "https://" not in stripped and "<script" not in stripped.lower()
+
+
+def test_corpus_cli_missing_store_is_a_clear_error(tmp_path: Path) -> None:
+    result = CliRunner().invoke(corpus, ["claims", "--db", str(tmp_path / "none.duckdb")])
+    assert result.exit_code == 1
+    assert "no store at" in result.output
+    assert not (tmp_path / "none.duckdb").exists()
+
+
+def test_corpus_cli_every_command_has_help() -> None:
+    for name, command in corpus.commands.items():
+        assert command.help, name
+        result = CliRunner().invoke(corpus, [name, "--help"])
+        assert result.exit_code == 0 and "Usage" in result.output, name
