@@ -511,11 +511,12 @@ class Store:
 
     def ensure_linked(self, *, force: bool = False) -> None:
         """(Re)compute the corpus links if documents were added since the last time."""
+        from .link import LINK_VERSION, link_corpus
+
         row = self._one("SELECT value FROM store_info WHERE key = 'linked'")
-        generation = self._generation()
-        if not force and row is not None and int(row[0]) == generation:
+        stamp = f"{self._generation()}@{LINK_VERSION}"
+        if not force and row is not None and row[0] == stamp:
             return
-        from .link import link_corpus
 
         started = time.monotonic()
         # Not one transaction: the stages read earlier stages' tables through cursors of
@@ -523,7 +524,7 @@ class Store:
         # so the next call starts over.
         self.con.execute("UPDATE store_info SET value = '-1' WHERE key = 'linked'")
         link_corpus(self.con)
-        self.con.execute("UPDATE store_info SET value = ? WHERE key = 'linked'", [str(generation)])
+        self.con.execute("UPDATE store_info SET value = ? WHERE key = 'linked'", [stamp])
         log.info("linked %d documents in %.1f s", self.count(), time.monotonic() - started)
 
     def claims(self, *, min_docs: int = 1, limit: int | None = None) -> Iterator[dict[str, Any]]:

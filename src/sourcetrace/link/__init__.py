@@ -25,7 +25,10 @@ import duckdb
 
 from ..model import Document
 
-__all__ = ["CorpusLinks", "link_corpus", "link_documents"]
+__all__ = ["LINK_VERSION", "CorpusLinks", "link_corpus", "link_documents"]
+
+LINK_VERSION = "1.1"
+"""Bumped when the link stages change what they compute, so stores relink on next use."""
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())

@@ -172,7 +172,7 @@ def _layers(keys: set[str], graph: CitationGraph, edges: list[Edge]) -> dict[str
     succ: dict[str, list[str]] = defaultdict(list)
     for e in edges:
         succ[e.source].append(e.target)
-    depth = {k: 0 for k in keys if graph.nodes[k].type == "document"}
+    depth = {k: 0 for k in keys if k.startswith("doc:")}  # articles, not cited "documents"
     if not depth:  # no document drawn: start from nodes nobody cites
         targets = {e.target for e in edges}
         depth = {k: 0 for k in keys if k not in targets} or {min(keys): 0}
@@ -217,12 +217,13 @@ def render_svg(graph: CitationGraph, *, max_nodes: int = 120) -> str:
     row_h, col_w, margin, label_w = 22, 270, 20, 230
     tallest = max(len(layer) for layer in layers.values())
     height = margin * 2 + tallest * row_h + 30
-    width = margin * 2 + (n_layers - 1) * col_w + label_w
+    left = 200  # the first column's labels go left of their nodes, clear of the edges
+    width = margin * 2 + left + (n_layers - 1) * col_w + label_w
     pos: dict[str, tuple[float, float]] = {}
     for d, layer in layers.items():
         offset = (tallest - len(layer)) * row_h / 2
         for i, k in enumerate(layer):
-            pos[k] = (margin + 8 + d * col_w, margin + 30 + offset + i * row_h)
+            pos[k] = (margin + left + d * col_w, margin + 30 + offset + i * row_h)
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" '
         f'height="{height}" role="img" aria-label="citation graph" font-family="sans-serif" font-size="11">',
@@ -230,8 +231,8 @@ def render_svg(graph: CitationGraph, *, max_nodes: int = 120) -> str:
     ]
     for basis, colour in BASIS_COLOURS.items():
         out.append(
-            f'<marker id="arrow-{basis}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="6" '
-            f'markerHeight="6" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="{colour}"/></marker>'
+            f'<marker id="arrow-{basis}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" '
+            f'markerHeight="7" markerUnits="userSpaceOnUse" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="{colour}"/></marker>'
         )
     out.append("</defs>")
     legend_x = margin
@@ -262,9 +263,11 @@ def render_svg(graph: CitationGraph, *, max_nodes: int = 120) -> str:
         label = node.label if len(node.label) <= 36 else node.label[:35] + "…"
         full = node.label if not node.title else f"{node.label}: {node.title}"
         full += f" ({node.type})"
+        first = depth[k] == 0
+        text_x, anchor = (x - 9, ' text-anchor="end"') if first else (x + 9, "")
         out.append(
             f'<g><title>{html.escape(full)}</title><circle cx="{x:.1f}" cy="{y:.1f}" r="5" fill="{colour}"/>'
-            f'<text x="{x + 9:.1f}" y="{y + 4:.1f}">{html.escape(label)}</text></g>'
+            f'<text x="{text_x:.1f}" y="{y + 4:.1f}"{anchor}>{html.escape(label)}</text></g>'
         )
     out.append("</svg>")
     return "\n".join(out)
