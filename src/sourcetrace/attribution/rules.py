@@ -208,6 +208,9 @@ class _Extractor:
                     toks.append(child)
             elif child.dep_ in {"compound:prt", "prt"} and child.lower_ in self.lex.particles.get(lemma, ()):
                 toks.append(child)
+        nxt = self.sdoc[verb.i + 1] if verb.i + 1 < len(self.sdoc) else None
+        if nxt is not None and nxt.lower_ in self.lex.particles.get(lemma, ()) and nxt not in toks:
+            toks.append(nxt)  # "ruled out" even where the parser made "out" a preposition
         toks.sort(key=lambda t: t.i)
         # the verb group is contiguous: drop tokens separated by a non-group token
         group = [t.i for t in toks]
@@ -294,6 +297,12 @@ class _Extractor:
                     if child.dep_ == "prep":
                         toks = [t for t in child.subtree if t.i != child.i]
                     return toks, "topic:" + str(first.i)
+        particles = self.lex.particles.get(lemma, ())
+        for child in verb.children:
+            if child.dep_ in {"obl", "nmod"} and child.i > verb.i and any(
+                g.dep_ == "case" and g.lower_ in particles and g.i == verb.i + 1 for g in child.children
+            ):
+                return [t for t in _subtree_span(child) if t.i != verb.i + 1], "obj"
         if lemma in self.lex.nominal_object or lemma in {"make"}:
             for child in verb.children:
                 if child.dep_ in {"obj", "dobj"} and child.i > verb.i:
@@ -506,7 +515,7 @@ class _Extractor:
         if verb.dep_ == "acl" and verb.tag_ in {"VBG", "VBN", "VB"} and cls not in {"speech_strong", "report"}:
             return  # "persons opposing Putin", "the decision to reject": a description, not a report
         cue = self.cue_tokens(verb, lemma)
-        if lemma in lex.needs_particle and len([t for t in cue if t.dep_ in {"compound:prt", "prt"}]) == 0:
+        if lemma in lex.needs_particle and not any(t.lower_ in lex.particles.get(lemma, ()) for t in cue):
             return
         # "was quoted as saying" / "cited X as saying": the "as saying" clause
         as_saying = next(
@@ -533,6 +542,7 @@ class _Extractor:
             self.add(self.make(cue, subj, _spans_of(self.text, content_toks), "speech", lemma, verb))
             src_toks = self.np_tokens(obj) if obj is not None else _trim_np(
                 [self.sdoc[k] for k in range(verb.i + 1, as_saying.i - 1)])
+            src_toks = [t for t in src_toks if t.i < as_saying.i - 1]
             if src_toks and self._is_np(src_toks):
                 self.used_cues.add(as_saying.i)
                 self.add(self.make([self.sdoc[as_saying.i - 1], as_saying], None,
@@ -553,6 +563,12 @@ class _Extractor:
                 content = self.content_for(sent, verb, lemma, cue + np, None)
                 if content:
                     self.add(self.make(cue, None, content, cls, lemma, verb, source_toks=np))
+                return
+            prev = self._previous_source(sent, verb)
+            if prev:  # "X have ruled out … and said …": the coordinated verb shares X
+                content = self.content_for(sent, verb, lemma, cue, None)
+                if content:
+                    self.add(self.make(cue, None, content, cls, lemma, verb, source_toks=prev))
                 return
             if cls not in {"speech_strong", "report"}:
                 return  # a plain verb with no one doing it is not an attribution
@@ -589,6 +605,19 @@ class _Extractor:
         if not content:
             return
         self.add(self.make(cue, subj, content, cls, lemma, verb))
+
+    def _previous_source(self, sent: SpacySpan, verb: Token) -> list[Token]:
+        """The source of the last frame of this sentence, when the cue is coordinated with it."""
+        coordinated = verb.dep_ == "conj" or any(
+            self.sdoc[k].lower_ in {"and", "but"} for k in range(max(sent.start, verb.i - 3), verb.i)
+        )
+        if not coordinated:
+            return []
+        for f in reversed(self.frames):
+            if f.source and f.cue and sent.start_char <= f.cue[0][0] < verb.idx:
+                s, e = f.source[0][0], f.source[-1][1]
+                return [t for t in sent if s <= t.idx < e]
+        return []
 
     def adjacent_np(self, sent: SpacySpan, verb: Token, cue: list[Token]) -> list[Token]:
         """The source next to a frame the parser did not connect ("“…,” X said" / "said X")."""
