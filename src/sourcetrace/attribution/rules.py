@@ -101,6 +101,19 @@ def _trim(text: str, span: CharSpan, *, keep_period_in_quote: bool = True) -> Ch
                 changed = True
         if not changed:
             break
+    # a content never starts with an opening mark it does not close, and never stops just
+    # short of its closing mark ('called it "pure fiction' + '."')
+    if e > s and text[s] in "“‘" and text.count("”" if text[s] == "“" else "’", s, e) == 0:
+        s += 1
+    piece = text[s:e]
+    if piece.count('"') % 2 == 1 or piece.count("“") > piece.count("”"):
+        tail = text[e : e + 3]
+        for k, ch in enumerate(tail):
+            if ch in '"”':
+                e += k + 1
+                break
+            if ch not in ".,!? ":
+                break
     return (s, e) if e > s else None
 
 
@@ -201,7 +214,7 @@ class _Extractor:
         for child in verb.children:
             if child.i < verb.i and child.dep_ in _AUX:
                 toks.append(child)
-            elif child.i < verb.i and child.dep_ == "advmod" and child.lower_ not in {"also", "then", "now", "so", "however", "instead"}:
+            elif child.i < verb.i and child.dep_ == "advmod" and child.tag_.startswith("RB") and child.lower_ not in {"also", "then", "now", "so", "however", "instead"}:
                 # inner adverbs of the verb group: "have repeatedly said", "first reported"
                 if all(self.sdoc[j].dep_ in _AUX | {"advmod", "neg"} or self.sdoc[j].is_space
                        for j in range(child.i + 1, verb.i)):
@@ -407,14 +420,16 @@ class _Extractor:
         nxt = after.i + 1
         skipped = 0
         while nxt < sent.end and (self.sdoc[nxt].is_space or (
-            skipped < 4 and self.sdoc[nxt].lower_ not in {"that", "to", "if", "whether"}
-            and (self.sdoc[nxt].lower_ in _TIME_WORDS or self.sdoc[nxt].tag_ in {"NNP", "IN", "RB", "RBR", "JJR", "DT", "CD"})
+            skipped < 6 and self.sdoc[nxt].lower_ not in {"that", "to", "if", "whether"}
+            # adjuncts between the cue and its clause: "Tuesday", "in a statement", "to reporters"
+            and (self.sdoc[nxt].lower_ in _TIME_WORDS or self.sdoc[nxt].tag_ in {"NNP", "NN", "NNS", "IN", "RB", "RBR", "JJR", "JJ", "DT", "CD", "PRP"})
         )):
             skipped += 0 if self.sdoc[nxt].is_space else 1
             nxt += 1
         if nxt >= sent.end or self.sdoc[nxt].lower_ not in {"that", "if", "whether"} and not (
             self.sdoc[nxt].lower_ == "to" and skipped == 0
-        ):
+        ) or (self.sdoc[nxt].lower_ == "that" and skipped and self.sdoc[nxt - 1].tag_.startswith("NN")
+              and self.sdoc[nxt].dep_ in {"nsubj", "obj"}):
             return None
         span = _tok_span([self.sdoc[k] for k in range(nxt, sent.end)])
         trimmed = _trim(self.text, span) if span else None
@@ -659,7 +674,7 @@ class _Extractor:
         frame_toks = list(cue) + (self.np_tokens(subj) if subj is not None else [])
         frame_start = min(t.idx for t in frame_toks)
         frame_end = max(t.idx + len(t.text) for t in frame_toks)
-        if cls in {"speech_strong", "speech", "report", "allege", "quote_only"}:
+        if cls in {"speech_strong", "speech", "report", "allege", "quote_only"} and lemma != "make":
             quoted = self.quote_frame(frame_start, frame_end, verb.idx)
             if quoted:
                 self._quoted = True
