@@ -214,3 +214,11 @@ def test_store_stats_and_generation(tmp_path: Path) -> None:
 def test_store_all_is_public() -> None:
     for name in store_mod.__all__:
         assert hasattr(store_mod, name)
+
+
+def test_store_refuses_sketches_of_another_version(tmp_path: Path) -> None:
+    path = tmp_path / "c.duckdb"
+    with Store(path) as store:
+        store.con.execute("UPDATE store_info SET value = '0' WHERE key = 'sketch'")
+    with pytest.raises(store_mod.StoreError, match="E605"):
+        Store(path)
