@@ -421,3 +421,19 @@ def test_link_seeds_against_corpus_gold() -> None:
         assert any(
             _same_name(c["from"], ours_from(frm)) and _same_name(c["to"], node[to]) for c in links.citations
         ), (frm, to)
+
+
+def test_link_chain_names_a_relay_once_when_it_speaks_twice_in_a_row() -> None:
+    text = ("The Journal reported that the Ukrainian government said it would not surrender and "
+            "that it cited Deputy Prime Minister Iryna Vereshchuk as saying the city would hold out.")
+    doc = make_doc("gov", text, [
+        A("The Journal", "reported", "the Ukrainian government said it would not surrender and that it cited "
+          "Deputy Prime Minister Iryna Vereshchuk as saying the city would hold out", "Wall Street Journal", "outlet"),
+        A("the Ukrainian government", "said", "it would not surrender and that it cited Deputy Prime Minister "
+          "Iryna Vereshchuk as saying the city would hold out", "Ukrainian government", "government", parent=1),
+        A("it", "cited", "Deputy Prime Minister Iryna Vereshchuk as saying the city would hold out",
+          "Ukrainian government", "government", parent=2),
+        A("Deputy Prime Minister Iryna Vereshchuk", "as saying", "the city would hold out", "Iryna Vereshchuk", parent=3),
+    ])
+    claim = _claim_with(link_documents([doc]), "gov", "a4")
+    assert claim["chains"] == [["gov", "Wall Street Journal", "Ukrainian government", "Iryna Vereshchuk"]]

@@ -192,6 +192,8 @@ def doc_claim_rows(doc: DocView, uf: UnionFind[int]) -> list[dict[str, Any]]:
             relays = [(e.ekey, e.name) for _, e in named_hops[:-1]]
         else:
             origin, relays = None, []
+        # "the government said … It cited X": one relay named twice in a row is one hop
+        relays = [r for i, r in enumerate(relays) if i == 0 or r[0] != relays[i - 1][0]]
         chain: list[str | None] = [doc.doc_id, *(name for _, name in relays)]
         chain.append(origin[1] if origin else None)
         common = {
