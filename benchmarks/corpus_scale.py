@@ -95,7 +95,7 @@ def main() -> None:
     ap.add_argument("--shared", type=Path, default=Path(__file__).resolve().parents[1].parent / "shared")
     ap.add_argument("--db", type=Path, default=None, help="store file (default: a fresh temporary one)")
     ap.add_argument("--jobs", type=int, default=1)
-    ap.add_argument("--memory-limit", default="1GB", help="DuckDB's memory limit for the store")
+    ap.add_argument("--memory-limit", default="512MB", help="DuckDB's memory limit for the store")
     args = ap.parse_args()
     train = args.shared / "data" / "polnear" / "train"
     tmp = None
@@ -149,6 +149,7 @@ def main() -> None:
               f"peak RSS {_status('VmHWM'):.1f} MiB")
         print(f"`corpus claims` query: {n_claims} claims in {query_s:.2f} s; "
               f"--min-docs 2: {shared} claims in {shared_s:.2f} s")
+        store.con.execute("CHECKPOINT")
         print(f"store: {os.path.getsize(args.db) / 2**20:.1f} MiB on disk; {counts}")
     if tmp is not None:
         tmp.cleanup()

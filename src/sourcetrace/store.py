@@ -10,7 +10,8 @@ interrupted:
 - analysed documents are committed in small transactions (a few documents, or every two
   seconds), so a run killed half-way keeps every committed document whole and never a
   part of one; a Python exception (Ctrl-C included) first commits what is already analysed;
-- documents stream through: nothing holds the corpus in memory.
+- documents stream through: nothing holds the corpus in memory, and DuckDB's own buffers
+  are capped (``memory_limit``, 512 MB by default; beyond it DuckDB spills to disk).
 
 Each document is also flattened into ``attributions``, ``entities`` and ``boilerplate``
 rows, and sketched (MinHash) once, so the corpus stage (:mod:`sourcetrace.link`) works on
@@ -286,7 +287,7 @@ class Store:
     """One DuckDB corpus file. Use as a context manager, or call :meth:`close`."""
 
     def __init__(self, path: str | Path = DEFAULT_DB, *, read_only: bool = False,
-                 memory_limit: str = "1GB") -> None:
+                 memory_limit: str = "512MB") -> None:
         self.path = str(path)
         try:
             self.con = duckdb.connect(self.path, read_only=read_only, config={"memory_limit": memory_limit})

@@ -85,7 +85,7 @@ def same_proposition(a: dict[str, Any], b: dict[str, Any]) -> bool:
 class _ShingleCache:
     """A bounded cache of shingle sets, so a content met in many pairs is split once."""
 
-    def __init__(self, size: int = 50_000) -> None:
+    def __init__(self, size: int = 8_000) -> None:
         self.size = size
         self.data: OrderedDict[int, set[str]] = OrderedDict()
 
