@@ -192,3 +192,10 @@ def test_corpus_cli_every_command_has_help() -> None:
         assert command.help, name
         result = CliRunner().invoke(corpus, [name, "--help"])
         assert result.exit_code == 0 and "Usage" in result.output, name
+
+
+def test_corpus_cli_is_registered_in_the_main_cli(db: Path) -> None:
+    from sourcetrace.cli import cli
+
+    result = CliRunner().invoke(cli, ["corpus", "sources", "--db", str(db), "--format", "json"])
+    assert result.exit_code == 0 and json.loads(result.stdout)

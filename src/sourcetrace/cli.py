@@ -222,5 +222,10 @@ def train(shared: Path, workdir: Path, max_epochs: int, silver_fraction: float, 
     click.echo(json.dumps(scores, indent=1))
 
 
+from .corpus_cli import corpus  # noqa: E402
+
+cli.add_command(corpus)
+
+
 if __name__ == "__main__":  # pragma: no cover
     cli()
