@@ -86,6 +86,9 @@ def _name_run(text: str) -> str:
             run.insert(0, w)
         else:
             break
+    before = words[len(words) - len(run) - 1] if len(run) < len(words) else ""
+    if before in {"in", "of", "from", "at", "and", "for", "on", "to", "near"}:
+        return ""  # "politicians in Moscow and St. Petersburg": a place, not a name
     return " ".join(run)
 
 

@@ -143,7 +143,8 @@ def _trim_np(toks: list[Token]) -> list[Token]:
     while toks and (toks[-1].is_punct and toks[-1].text not in "’'" or toks[-1].tag_ in {"RB", "CC"}
                     or toks[-1].lower_ in _EDGE_DROP):
         toks = toks[:-1]
-    while toks and (toks[0].is_punct or toks[0].lower_ in _EDGE_DROP | {"by"} or toks[0].is_space):
+    while toks and (toks[0].is_punct or toks[0].lower_ in _EDGE_DROP | {"by"} or toks[0].is_space
+                    or toks[0].tag_ == "IN"):
         toks = toks[1:]
     return toks
 
@@ -277,6 +278,12 @@ class _Extractor:
     def np_tokens(self, head: Token) -> list[Token]:
         toks = _subtree_span(head)
         toks = _exclude_subtrees(toks, _comma_relcls(head))
+        # a clause hung on the noun without a relative word is the parser's mistake, not a
+        # modifier ("activists … have been meeting"): "who was not named" stays
+        bare = [c for c in head.children if c.dep_ in {"acl:relcl", "acl"} and c.i > head.i
+                and c.left_edge.lower_ not in {"who", "which", "that", "whose", "whom"}
+                and any(t.pos_ == "AUX" or t.tag_ in _FINITE for t in c.subtree)]
+        toks = _exclude_subtrees(toks, bare)
         # a comma followed by a finite clause ends the phrase ("Russia, Moscow's forces have …")
         for k, t in enumerate(toks):
             if t.text == "," and t.i > head.i and any(x.tag_ in _FINITE for x in toks[k + 1 :]):
