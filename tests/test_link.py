@@ -437,3 +437,41 @@ def test_link_chain_names_a_relay_once_when_it_speaks_twice_in_a_row() -> None:
     ])
     claim = _claim_with(link_documents([doc]), "gov", "a4")
     assert claim["chains"] == [["gov", "Wall Street Journal", "Ukrainian government", "Iryna Vereshchuk"]]
+
+
+def test_link_entities_unresolved_pronouns_and_untyped_surnames() -> None:
+    docs = [
+        make_doc("t1", "Donald Trump said that the wall would rise.",
+                 [A("Donald Trump", "said", "the wall would rise", "Donald Trump")]),
+        make_doc("t2", "Mr. Trump said that polls were rigged.",
+                 [A("Mr. Trump", "said", "polls were rigged", "Mr. Trump", "other")]),
+        make_doc("t3", "He said that taxes would fall.", [A("He", "said", "taxes would fall", "He", "other")]),
+        make_doc("t4", "He said that rates would rise.", [A("He", "said", "rates would rise", "He", "other")]),
+    ]
+    sources = {s["name"]: s for s in link_documents(docs).sources if s["name"] != "He"}
+    assert sources["Donald Trump"]["documents"] == ["t1", "t2"]
+    assert sources["Donald Trump"]["type"] == "person"
+    assert len([s for s in link_documents(docs).sources if s["name"] == "He"]) == 2
+
+
+def test_link_claims_short_topics_do_not_link_across_articles() -> None:
+    docs = [
+        make_doc(f"q{i}", f"{who} discussed her fifty-state strategy.",
+                 [A(who, "discussed", "her fifty-state strategy", who)])
+        for i, who in enumerate(["John Podesta", "Bill Clinton"])
+    ]
+    assert len(link_documents(docs).claims) == 2
+
+
+def test_link_entities_short_surnames_need_exact_spelling_and_coordinations_stay_apart() -> None:
+    docs = [
+        make_doc("r1", "Marco Rubio said that the debate was fair.",
+                 [A("Marco Rubio", "said", "the debate was fair", "Marco Rubio")]),
+        make_doc("r2", "Jennifer Rubin said that the debate was dull.",
+                 [A("Jennifer Rubin", "said", "the debate was dull", "Jennifer Rubin")]),
+        make_doc("r3", "Rubio said that the polls would turn.", [A("Rubio", "said", "the polls would turn", "Rubio", "other")]),
+        make_doc("r4", "Rubio and Cruz said that the rules were unfair.",
+                 [A("Rubio and Cruz", "said", "the rules were unfair", "Rubio and Cruz")]),
+    ]
+    by_name = {s["name"]: s["documents"] for s in link_documents(docs).sources}
+    assert by_name == {"Marco Rubio": ["r1", "r3"], "Jennifer Rubin": ["r2"], "Rubio and Cruz": ["r4"]}

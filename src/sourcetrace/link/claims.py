@@ -34,6 +34,7 @@ from .views import AttrView, DocView, TableWriter, iter_doc_views
 
 __all__ = [
     "JACCARD",
+    "MIN_LINK_TERMS",
     "build_claims",
     "iter_claims",
     "same_proposition",
@@ -46,6 +47,11 @@ JACCARD = 0.5
 JACCARD_SHARED_NAMES = 0.4
 JACCARD_DISJOINT_NAMES = 0.7
 CONTAINMENT = 0.8
+MIN_LINK_TERMS = 4
+"""Contents with fewer content words are not linked across articles by wording. With
+three ("her 50-state strategy", "would begrudgingly support Trump") PolNeAR showed topics
+and different people's stances merged into one claim; four keeps such NPs apart while a
+short proposition ("the city must answer by dawn on Monday") still links."""
 MAX_BUCKET = 1000
 """An LSH bucket shared by more distinct contents than this holds a stock phrase, not a
 claim; it is left out of candidate generation (its pairs would be quadratic)."""
@@ -118,6 +124,7 @@ def _cluster_contents(con: duckdb.DuckDBPyConnection) -> UnionFind[int]:
             SELECT p.ka, ca.norm, ca.names, ca.numbers, ca.negated,
                    p.kb, cb.norm, cb.names, cb.numbers, cb.negated
             FROM pairs p JOIN contents ca ON ca.ckey = p.ka JOIN contents cb ON cb.ckey = p.kb
+            WHERE ca.n_terms >= {MIN_LINK_TERMS} AND cb.n_terms >= {MIN_LINK_TERMS}
             ORDER BY p.ka, p.kb
             """
         )
@@ -169,7 +176,7 @@ def doc_claim_rows(doc: DocView, uf: UnionFind[int]) -> list[dict[str, Any]]:
     for attr in doc.attrs:
         if attr.id in parents or not attr.norm:
             continue  # a relay (its children carry the claims) or nothing attributed
-        if attr.ckey is not None:
+        if attr.ckey is not None and attr.n_terms >= MIN_LINK_TERMS:
             key = uf.find(attr.ckey) if attr.ckey in uf else attr.ckey
         else:
             # too short to link by wording: one claim per document group, speaker and words

@@ -46,6 +46,7 @@ __all__ = [
     "canonical_name",
     "is_local",
     "iter_sources",
+    "person_core",
     "merge_entities",
     "normalise_name",
 ]
@@ -57,7 +58,7 @@ SURNAME_SIMILARITY = 80
 """rapidfuzz ratio (0-100) from which two surnames are spellings of one name. The same
 bar as the per-document resolver: Zelensky/Zelenskiy 94, Zelensky/Zelelsnky 82, while
 distinct surnames in the seeds and PolNeAR stay below 75 (Maltsev/Mizintsev 63)."""
-_MIN_FUZZY_SURNAME = 5  # shorter surnames must match exactly (Kim / Kin are two people)
+_MIN_FUZZY_SURNAME = 7  # shorter ones must match exactly: Rubio / Rubin (ratio 80) are two people
 
 _SPELLING = {
     "defence": "defense", "organisation": "organization", "programme": "program",
@@ -92,6 +93,24 @@ _POSSESSIVE = re.compile(r"^(.+?)'s?\s+(.+)$")
 _PUNCT = re.compile(r"[^\w\s.'-]")
 
 
+_PERSON_TAIL = re.compile(r",|\(| (?:who|whose|which|that|of|from|at|for|in)\b")
+
+
+_COORDINATION = re.compile(r"^[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*)*(?:,| and| &) [A-Z]")
+
+
+def _one_person(name: str, type_: str) -> bool:
+    """A person's mention, not a coordination of several ("Trump, Ryan", "Rubio and Cruz")."""
+    return type_ == "person" and not _COORDINATION.match(name.strip())
+
+
+def person_core(name: str) -> str:
+    """The person's name in a source phrase: "Gov. Terry E. Branstad of Iowa, a Republican
+    who …" -> "Terry E. Branstad" (apposition, relative clause and "of X" cut, titles off)."""
+    head = _PERSON_TAIL.split(name.replace("’", "'"), maxsplit=1)[0].strip()
+    return person_name(head) if head else person_name(name)
+
+
 def _country(words: str) -> str:
     return _COUNTRY.get(words, words)
 
@@ -100,8 +119,8 @@ def normalise_name(name: str, type_: str = "other") -> str:
     """The matching key of an entity name ("" when nothing is left)."""
     s = _PAREN.sub("", name.replace("’", "'").replace("‘", "'")).strip()
     s = re.sub(r"\s+", " ", s)
-    if type_ == "person":
-        s = person_name(s)
+    if _one_person(s, type_):
+        s = person_core(s)
         s = _PUNCT.sub(" ", s).replace(".", " ")
         return " ".join(w for w in s.lower().split() if w not in {"jr", "sr"})
     s = _DET.sub("", s)
@@ -125,11 +144,19 @@ def normalise_name(name: str, type_: str = "other") -> str:
     return s
 
 
+_PRONOUNS = frozenset(
+    "i me we us he him she her they them it you who whom one".split()
+)
+
+
 def is_local(name: str, type_: str) -> bool:
-    """Names that never merge across documents: anonymous sources and generic nominals."""
+    """Names that never merge across documents: anonymous sources, generic nominals and
+    pronouns left unresolved ("He" in one article is not "He" in another)."""
     if type_ == "anonymous":
         return True
     core = _DET.sub("", name.strip())
+    if core.lower().strip(".,'’") in _PRONOUNS:
+        return True
     return not any(ch.isupper() for ch in core)
 
 
@@ -155,26 +182,29 @@ class _Cluster:
 
 def canonical_name(variants: list[tuple[str, str, int]]) -> tuple[str, str]:
     """(name, type) of a merged entity from its (name, type, documents) variants."""
+    # people are shown by their name, not by the phrase that named them
+    variants = [(person_core(n) if _one_person(n, t) else n, t, d) for n, t, d in variants]
     weights: Counter[str] = Counter()
     for _, typ, docs in variants:
         # a specific type wins over the catch-alls when the counts are close
-        weights[typ] += docs * (0.5 if typ in {"other", "organization", "place"} else 1.0)
+        weights[typ] += docs * {"other": 0.1, "organization": 0.5, "place": 0.5}.get(typ, 1.0)
     typ = weights.most_common(1)[0][0] if weights else "other"
     names = [(n, d) for n, t, d in variants if n]
     if typ == "person":
         people = [(n, d) for n, t, d in variants if t == "person" and n] or names
         spellings: Counter[str] = Counter()
         for n, d in people:
-            spellings[person_name(n).split()[-1].lower() if person_name(n).split() else ""] += d
+            spellings[person_core(n).split()[-1].lower() if person_core(n).split() else ""] += d
         best = max(spellings, key=lambda s: (spellings[s], len(s), s))
-        with_best = [(n, d) for n, d in people if person_name(n).split() and person_name(n).split()[-1].lower() == best]
-        name = max(with_best or people, key=lambda nd: (len(person_name(nd[0]).split()), nd[1], nd[0]))[0]
-        return person_name(name), typ
+        with_best = [(n, d) for n, d in people if person_core(n).split() and person_core(n).split()[-1].lower() == best]
+        name = max(with_best or people, key=lambda nd: (len(person_core(nd[0]).split()), nd[1], nd[0]))[0]
+        return person_core(name), typ
     def fullness(nd: tuple[str, int]) -> tuple[int, int, int, str]:
         core = _DET.sub("", nd[0])
         # the most words, then the most documents, then a capitalised "The" kept as part of
         # the name ("The Wall Street Journal"), a lower-case "the" dropped
         return (len(core.split()), nd[1], int(nd[0].startswith("The ")), nd[0])
+    names = [(_PAREN.sub("", n).strip() or n, d) for n, d in names]
     name = max(names, key=fullness)[0] if names else ""
     if name.startswith(("the ", "a ", "an ")):
         name = _DET.sub("", name)
@@ -244,7 +274,15 @@ def merge_entities(con: duckdb.DuckDBPyConnection) -> int:
             if akey and not is_local(alias, v.type):
                 uf.union(v.key, akey)
                 variants.setdefault((alias, v.type), _Variant(alias, v.type, key=akey))
-    _merge_people(uf, [v for v in variants.values() if v.type == "person" and v.key])
+    people = [(v.key, v.key) for v in variants.values() if _one_person(v.name, v.type) and v.key]
+    # a bare capitalised surname the resolver could not type ("Trump", "Mr. Trump" as
+    # "other") may still join the one full name that has it
+    for v in variants.values():
+        if v.key and v.type == "other" and len(v.name.split()) <= 2 and v.name.strip()[:1].isupper():
+            pname = normalise_name(v.name, "person")
+            if len(pname.split()) == 1 and pname.isalpha() and v.name.lower().rstrip(".").endswith(pname):
+                people.append((v.key, pname))
+    _merge_people(uf, people)
 
     clusters: dict[str, _Cluster] = {}
     for v in variants.values():
@@ -293,10 +331,15 @@ def merge_entities(con: duckdb.DuckDBPyConnection) -> int:
     return len(clusters)
 
 
-def _merge_people(uf: UnionFind[str], people: list[_Variant]) -> None:
-    """Union spelling variants of one person's name (see the module docstring)."""
-    keys = sorted({v.key for v in people})
-    surnames = sorted({k.split()[-1] for k in keys})
+def _merge_people(uf: UnionFind[str], people: list[tuple[str, str]]) -> None:
+    """Union spelling variants of one person's name (see the module docstring).
+
+    ``people`` holds (key in ``uf``, the name as a person's name) pairs; the two differ
+    for an untyped "Mr. Trump" (key "mr. trump", name "trump").
+    """
+    pname = dict(people)
+    keys = sorted(pname)
+    surnames = sorted({pname[k].split()[-1] for k in keys})
     same_surname: UnionFind[str] = UnionFind()
     for s in surnames:
         same_surname.add(s)
@@ -314,13 +357,13 @@ def _merge_people(uf: UnionFind[str], people: list[_Variant]) -> None:
                     same_surname.union(block[i], chunk[j])
     by_class: dict[str, list[str]] = {}
     for k in keys:
-        by_class.setdefault(same_surname.find(k.split()[-1]), []).append(k)
+        by_class.setdefault(same_surname.find(pname[k].split()[-1]), []).append(k)
     for members in by_class.values():
-        full = [k for k in members if len(k.split()) >= 2]
-        single = [k for k in members if len(k.split()) == 1]
+        full = [k for k in members if len(pname[k].split()) >= 2]
+        single = [k for k in members if len(pname[k].split()) == 1]
         for i, a in enumerate(full):
             for b in full[i + 1 :]:
-                if _first_names_agree(a.split()[0], b.split()[0]):
+                if _first_names_agree(pname[a].split()[0], pname[b].split()[0]):
                     uf.union(a, b)
         roots = {uf.find(k) for k in full}
         if len(roots) == 1:

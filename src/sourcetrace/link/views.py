@@ -39,6 +39,7 @@ class AttrView:
     content_text: str
     norm: str
     ckey: int | None
+    n_terms: int = 0  # content words (0 when too few to be sketched)
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,10 +65,10 @@ def _spans(raw: Any) -> tuple[Span, ...]:
 
 _QUERY = """
 WITH a AS (
-    SELECT doc_id, list(struct_pack(id := attr_id, pos := position, parent := parent,
-        speaker := speaker, content := content, text := content_text, norm := content_norm,
-        ckey := ckey) ORDER BY position) AS attrs
-    FROM attributions GROUP BY doc_id),
+    SELECT a.doc_id, list(struct_pack(id := a.attr_id, pos := a.position, parent := a.parent,
+        speaker := a.speaker, content := a.content, text := a.content_text, norm := a.content_norm,
+        ckey := a.ckey, n_terms := coalesce(c.n_terms, 0)) ORDER BY a.position) AS attrs
+    FROM attributions a LEFT JOIN contents c ON c.ckey = a.ckey GROUP BY a.doc_id),
 e AS (
     SELECT e.doc_id, list(struct_pack(id := e.entity_id, ekey := m.ekey, name := m.name,
         type := m.type, mentions := e.mentions)) AS ents
@@ -105,7 +106,7 @@ def iter_doc_views(con: duckdb.DuckDBPyConnection, *, batch: int = 200) -> Itera
                         AttrView(
                             id=a["id"], position=int(a["pos"]), parent=a["parent"], speaker=a["speaker"],
                             content=_spans(a["content"]), content_text=a["text"] or "",
-                            norm=a["norm"] or "", ckey=a["ckey"],
+                            norm=a["norm"] or "", ckey=a["ckey"], n_terms=int(a["n_terms"] or 0),
                         )
                         for a in (attrs or [])
                     ),
