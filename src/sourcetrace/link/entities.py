@@ -182,8 +182,12 @@ class _Cluster:
 
 def canonical_name(variants: list[tuple[str, str, int]]) -> tuple[str, str]:
     """(name, type) of a merged entity from its (name, type, documents) variants."""
-    # people are shown by their name, not by the phrase that named them
-    variants = [(person_core(n) if _one_person(n, t) else n, t, d) for n, t, d in variants]
+    # people are shown by their name, not by the phrase that named them; "Rubio and Cruz"
+    # typed as a person is a group of people
+    variants = [
+        (person_core(n), t, d) if _one_person(n, t) else (n, "group" if t == "person" else t, d)
+        for n, t, d in variants
+    ]
     weights: Counter[str] = Counter()
     for _, typ, docs in variants:
         # a specific type wins over the catch-alls when the counts are close
