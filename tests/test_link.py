@@ -475,3 +475,33 @@ def test_link_entities_short_surnames_need_exact_spelling_and_coordinations_stay
     ]
     by_name = {s["name"]: s["documents"] for s in link_documents(docs).sources}
     assert by_name == {"Marco Rubio": ["r1", "r3"], "Jennifer Rubin": ["r2"], "Rubio and Cruz": ["r4"]}
+
+
+def test_link_claims_a_topic_inside_two_claims_does_not_chain_them() -> None:
+    topic = "the senator's use of a private email server at the department"
+    first = f"{topic} broke federal records law and exposed classified cables to foreign hackers"
+    second = f"{topic} was approved in advance by agency lawyers and its security officers"
+    docs = [
+        make_doc("t0", f"Critics discussed {topic}.", [A("Critics", "discussed", topic, "Critics", "group")]),
+        make_doc("t1", f"Inspectors said that {first}.", [A("Inspectors", "said", first, "Inspectors", "group")]),
+        make_doc("t2", f"Aides said that {second}.", [A("Aides", "said", second, "Aides", "group")]),
+    ]
+    links = link_documents(docs)
+    assert _claim_with(links, "t1", "a1") != _claim_with(links, "t2", "a1")
+    assert claims_mod.match(
+        {"norm": topic, "names": [], "numbers": [], "negated": False},
+        {"norm": first, "names": [], "numbers": [], "negated": False}) == "a<b"
+
+
+def test_link_claims_a_quoted_fragment_joins_the_full_quote() -> None:
+    full = ("the ferry will run every half hour while the works last, with extra boats at weekends "
+            "and free tickets for pupils")
+    part = "the ferry will run every half hour while the works last"
+    docs = [
+        make_doc("f1", f"Mayor Jane Doe said {full}.", [A("Mayor Jane Doe", "said", full, "Jane Doe")]),
+        make_doc("f2", f"Jane Doe said {part}.", [A("Jane Doe", "said", part, "Jane Doe")]),
+    ]
+    links = link_documents(docs)
+    claim = _claim_with(links, "f1", "a1")
+    assert claim == _claim_with(links, "f2", "a1")
+    assert claim["independent_sources"] == 1

@@ -11,6 +11,10 @@ pair is then checked on the words themselves:
 - shared names lower the bar to 0.4; names on both sides with none in common raise it to
   0.7 (the same words about different people).
 
+Matches are grouped as stars around the best connected content, not as connected
+components, and a fragment joins only a group that holds all its containers, so a topic
+phrase contained in several different claims cannot chain them together.
+
 A nested attribution carries its own proposition; the attributions it is nested in are
 relays, listed among the claim's members and as hops of its chain
 ``[doc_id, relay, …, original source]``.
@@ -37,6 +41,7 @@ __all__ = [
     "MIN_LINK_TERMS",
     "build_claims",
     "iter_claims",
+    "match",
     "same_proposition",
 ]
 
@@ -63,15 +68,21 @@ def _terms(norm: str) -> list[str]:
 
 def same_proposition(a: dict[str, Any], b: dict[str, Any]) -> bool:
     """Whether two contents (``norm``, ``names``, ``numbers``, ``negated``) say the same thing."""
+    return match(a, b) is not None
+
+
+def match(a: dict[str, Any], b: dict[str, Any]) -> str | None:
+    """``"same"`` (the wording overlaps), ``"a<b"``/``"b<a"`` (one is contained in the
+    other: a fragment of a quote, or a topic inside a statement) or None."""
     if bool(a["negated"]) != bool(b["negated"]):
-        return False
+        return None
     nums_a, nums_b = set(a["numbers"] or ()), set(b["numbers"] or ())
     if nums_a and nums_b and not nums_a & nums_b:
-        return False
+        return None
     sa = a.get("shingles") or sketch.content_shingles(_terms(a["norm"]))
     sb = b.get("shingles") or sketch.content_shingles(_terms(b["norm"]))
     if not sa or not sb:
-        return False
+        return None
     inter = len(sa & sb)
     jaccard = inter / len(sa | sb)
     names_a, names_b = set(a["names"] or ()), set(b["names"] or ())
@@ -82,10 +93,12 @@ def same_proposition(a: dict[str, Any], b: dict[str, Any]) -> bool:
     elif shared or (nums_a & nums_b):
         need = JACCARD_SHARED_NAMES
     if jaccard >= need:
-        return True
+        return "same"
     smaller = min(len(sa), len(sb))
     names_ok = bool(shared) or not (names_a and names_b)
-    return smaller >= 5 and names_ok and inter / smaller >= CONTAINMENT
+    if smaller >= 5 and names_ok and inter / smaller >= CONTAINMENT:
+        return "a<b" if len(sa) <= len(sb) else "b<a"
+    return None
 
 
 class _ShingleCache:
@@ -106,9 +119,38 @@ class _ShingleCache:
         return value
 
 
-def _cluster_contents(con: duckdb.DuckDBPyConnection) -> UnionFind[int]:
-    """Union the distinct contents that say the same thing (candidates, then checks)."""
+def _stars(adjacent: dict[int, set[int]], parts: dict[int, set[int]]) -> UnionFind[int]:
+    """Group contents: stars of same-wording matches, then fragments into a unique home.
+
+    Plain connected components chain: a topic ("Clinton's use of a private email server")
+    is contained in several different claims about it and would join them all. So the
+    best connected content becomes a centre with its direct matches, then the next best
+    among those left, and so on (a greedy star cover). A fragment (``parts``: fragment ->
+    the contents that contain it) then joins the group of its containers when they are
+    all in one group, and stays a claim of its own when they are not.
+    """
     uf: UnionFind[int] = UnionFind()
+    left = set(adjacent)
+    for node in sorted(adjacent, key=lambda n: (-len(adjacent[n]), n)):
+        if node not in left:
+            continue
+        left.discard(node)
+        uf.add(node)
+        for other in adjacent[node]:
+            if other in left:
+                left.discard(other)
+                uf.union(node, other)
+    for fragment, containers in parts.items():
+        homes = {uf.find(c) for c in containers}
+        if len(homes) == 1 and (fragment not in uf or len(adjacent.get(fragment, ())) == 0):
+            uf.union(fragment, homes.pop())
+    return uf
+
+
+def _cluster_contents(con: duckdb.DuckDBPyConnection) -> UnionFind[int]:
+    """Group the distinct contents that say the same thing (candidates, checks, stars)."""
+    adjacent: dict[int, set[int]] = {}
+    parts: dict[int, set[int]] = {}
     cache = _ShingleCache()
     cur = con.cursor()
     try:
@@ -134,13 +176,21 @@ def _cluster_contents(con: duckdb.DuckDBPyConnection) -> UnionFind[int]:
                 checked += 1
                 a = {"norm": na, "names": nma, "numbers": nua, "negated": nga, "shingles": cache.get(ka, na)}
                 b = {"norm": nb, "names": nmb, "numbers": nub, "negated": ngb, "shingles": cache.get(kb, nb)}
-                if same_proposition(a, b):
-                    accepted += 1
-                    uf.union(int(ka), int(kb))
+                verdict = match(a, b)
+                if verdict is None:
+                    continue
+                accepted += 1
+                if verdict == "same":
+                    adjacent.setdefault(int(ka), set()).add(int(kb))
+                    adjacent.setdefault(int(kb), set()).add(int(ka))
+                elif verdict == "a<b":
+                    parts.setdefault(int(ka), set()).add(int(kb))
+                else:
+                    parts.setdefault(int(kb), set()).add(int(ka))
     finally:
         cur.close()
     log.info("claims: %d candidate pairs checked, %d accepted", checked, accepted)
-    return uf
+    return _stars(adjacent, parts)
 
 
 def _claim_id(key: int) -> str:
