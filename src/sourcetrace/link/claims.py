@@ -1,6 +1,6 @@
 """Claims: the same proposition carried by attributions in one or many documents.
 
-Candidates come from MinHash LSH over each content's words (the store keeps 16 band
+Candidates come from MinHash LSH over each content's words (the store keeps 21 band
 hashes per distinct content, so candidates are one self-join in DuckDB); each candidate
 pair is then checked on the words themselves:
 
