@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sourcetrace import report
+from sourcetrace import files, report
 from sourcetrace.model import Attribution, Boilerplate, Document, Entity
 from sourcetrace.report import render_html, write_html
 
@@ -274,7 +274,7 @@ def test_report_write_html_failure_keeps_old_file(
     def fail(src: object, dst: object) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr(report.os, "replace", fail)
+    monkeypatch.setattr(files.os, "replace", fail)
     with pytest.raises(OSError, match="disk full"):
         write_html([_nested_doc()], target)
     assert target.read_text(encoding="utf-8") == "old"

@@ -7,9 +7,7 @@ one line on stderr naming the file), 2 for usage errors (click's own).
 from __future__ import annotations
 
 import json
-import os
 import sys
-import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -17,6 +15,7 @@ from typing import Any
 import click
 
 from .errors import InputError, SourcetraceError
+from .files import write_text_atomic
 from .model import SCHEMA, Document
 
 __all__ = ["cli"]
@@ -24,19 +23,6 @@ __all__ = ["cli"]
 
 def _fail(msg: str) -> None:
     click.echo(f"error: {msg}", err=True)
-
-
-def _atomic_write(path: Path, data: str) -> None:
-    """Write to a temporary file beside `path`, then rename: never a half-written output."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 class _Run:
@@ -128,7 +114,7 @@ def _emit(docs: list[Document], output: Path | None, fmt: str) -> None:
         return
     if output is not None and (output.is_dir() or (output.suffix == "" and not output.exists())):
         for doc in docs:
-            _atomic_write(output / f"{doc.doc_id.replace('/', '_')}.json", doc.to_json(indent=1) + "\n")
+            write_text_atomic(output / f"{doc.doc_id.replace('/', '_')}.json", doc.to_json(indent=1) + "\n")
         return
     if fmt == "json":
         payload = docs[0].to_dict() if len(docs) == 1 else [d.to_dict() for d in docs]
@@ -138,7 +124,7 @@ def _emit(docs: list[Document], output: Path | None, fmt: str) -> None:
     if output is None:
         click.echo(data, nl=False)
     else:
-        _atomic_write(output, data)
+        write_text_atomic(output, data)
 
 
 @cli.command()

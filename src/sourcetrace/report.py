@@ -11,15 +11,14 @@ from __future__ import annotations
 import base64
 import hashlib
 import html
-import os
 import re
-import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .display import attribution_rows
+from .files import write_text_atomic
 from .model import Document, Span
 
 __all__ = ["render_html", "write_html"]
@@ -332,16 +331,4 @@ def render_html(docs: Sequence[Document], *, title: str = "sourcetrace report") 
 
 def write_html(docs: Sequence[Document], path: Path, **kw: Any) -> None:
     """Render and write the report atomically, so a reader never sees half a page."""
-    page = render_html(docs, **kw)
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(page)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)  # mkstemp makes 0600; a report is meant to be shared
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_text_atomic(path, render_html(docs, **kw))
