@@ -9,11 +9,10 @@ loads in case an escaping slip ever lets markup through.
 from __future__ import annotations
 
 import html
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
+from .files import write_text_atomic
 from .link.graph import BASIS_COLOURS, TYPE_COLOURS, render_svg
 from .store import Store
 
@@ -114,14 +113,4 @@ def render_corpus_html(store: Store, *, max_claims: int = 200, max_sources: int 
 
 def write_corpus_html(store: Store, path: str | Path, **options: Any) -> None:
     """Write the report atomically (never a half-written page)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    data = render_corpus_html(store, **options)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_text_atomic(path, render_corpus_html(store, **options))
