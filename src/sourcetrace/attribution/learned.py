@@ -1,0 +1,216 @@
+"""A learned attribution labeller: BIO role tags from a spaCy tagger, grouped into attributions.
+
+Why: the rules' recall on PolNeAR is capped by the parse and the cue lexicon; a tagger
+trained on PolNeAR learns which words are cues and where sources and contents start and
+end. It needs no parse, so it is also fast. Not (yet) a pipeline stage: see
+``benchmarks/roles_eval.py`` for how it compares with the rules.
+
+Grouping (``group_roles``): every CUE span anchors one attribution; it takes the nearest
+SRC span of its sentence (or none); every CNT span joins the nearest cue of its sentence,
+else of its paragraph, else (a quotation carried on into a new paragraph) the last cue of
+the previous paragraph. A cue that gets no content is dropped (PolNeAR has none).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from bisect import bisect_right
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from ..model import Attribution, Document
+from ..train.roles import tags_to_spans
+from .quotes import layout
+
+__all__ = [
+    "DEFAULT_MODEL",
+    "RoleFrame",
+    "extract_attributions_learned",
+    "group_roles",
+    "load_labeller",
+    "sentence_starts",
+    "tag_roles",
+]
+
+Span = tuple[int, int]
+
+DEFAULT_MODEL = Path(__file__).resolve().parents[1] / "models" / "en_sourcetrace_roles"
+_ENV = "SOURCETRACE_ROLES_MODEL"
+
+# A sentence ends at . ! ? (plus closing quotes/brackets) before a space and a capital,
+# digit or opening quote, unless the word before the stop is a common abbreviation.
+_SENT_END = re.compile(r"[.!?][\"”’')\]]*\s+(?=[\"“‘'(\[]?[A-Z0-9])")
+_ABBREV = {
+    "mr", "mrs", "ms", "dr", "sen", "rep", "gov", "gen", "st", "jr", "sr", "lt", "col",
+    "sgt", "capt", "prof", "rev", "u.s", "u.n", "u.k", "inc", "corp", "co", "ltd", "no",
+    "vs", "v", "jan", "feb", "mar", "apr", "aug", "sept", "sep", "oct", "nov", "dec",
+    "a.m", "p.m", "d.c", "calif", "fla", "ariz", "mass", "pa", "n.y", "ky", "ohio", "va",
+}
+_PARA = re.compile(r"\n\s*\n|\n")
+_OPEN_Q = "“\"‘«"
+_CLOSE_Q = "”\"’»"
+
+
+@dataclass
+class RoleFrame:
+    """One grouped attribution before it becomes an ``Attribution``."""
+
+    cue: Span
+    source: list[Span] = field(default_factory=list)
+    content: list[Span] = field(default_factory=list)
+
+
+def _trim(text: str, span: Span) -> Span | None:
+    s, e = span
+    while s < e and text[s].isspace():
+        s += 1
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    return (s, e) if s < e else None
+
+
+def sentence_starts(text: str) -> list[int]:
+    """Cheap sentence starts (regex, abbreviation-aware; paragraph breaks always split).
+
+    Why not the parser: the labeller must stay parse-free to be fast; grouping only needs
+    rough sentence regions.
+    """
+    starts = {0}
+    for m in _PARA.finditer(text):
+        starts.add(m.end())
+    for m in _SENT_END.finditer(text):
+        word = re.search(r"([\w.]+)$", text[max(0, m.start() - 12) : m.start()])
+        if word and (word.group(1).lower() in _ABBREV or len(word.group(1)) == 1):
+            continue
+        starts.add(m.end())
+    return sorted(starts)
+
+
+def _para_starts(text: str) -> list[int]:
+    starts = [0]
+    starts += [m.end() for m in _PARA.finditer(text)]
+    return starts
+
+
+def _dist(a: Span, b: Span) -> int:
+    """Characters between two spans (0 when they touch or overlap)."""
+    return max(0, b[0] - a[1], a[0] - b[1])
+
+
+def group_roles(text: str, roles: Sequence[tuple[str, Span]]) -> list[RoleFrame]:
+    """Group decoded role spans (``("CUE"|"SRC"|"CNT", span)``) into attributions."""
+    spans = [(r, t) for r, s in roles if (t := _trim(text, s)) is not None]
+    cues = [s for r, s in spans if r == "CUE"]
+    if not cues:
+        return []
+    sents = sentence_starts(text)
+    paras = _para_starts(text)
+    sent_of = lambda pos: bisect_right(sents, pos) - 1  # noqa: E731
+    para_of = lambda pos: bisect_right(paras, pos) - 1  # noqa: E731
+    frames = [RoleFrame(cue=c) for c in cues]
+    cue_sent = [sent_of(c[0]) for c in cues]
+    cue_para = [para_of(c[0]) for c in cues]
+
+    for role, span in spans:
+        if role == "SRC":
+            continue
+        if role == "CUE":
+            continue
+        # content: same sentence, else same paragraph, else last cue of the previous one
+        sent, para = sent_of(span[0]), para_of(span[0])
+        cand = [i for i, s in enumerate(cue_sent) if s == sent or sent_of(span[1] - 1) == s]
+        if not cand and text[span[0]] in _OPEN_Q and para_of(cues[0][0]) < para:
+            # a quotation left open at the end of the previous paragraph goes on here
+            last = max(
+                (c for f in frames for c in f.content if para_of(c[0]) == para - 1),
+                default=None,
+            )
+            if last is not None and text[last[0]] in _OPEN_Q and text[last[1] - 1] not in _CLOSE_Q:
+                cand = [i for i, f in enumerate(frames) if last in f.content]
+        if not cand:
+            cand = [i for i, p in enumerate(cue_para) if p == para]
+        if not cand and text[span[0]] in _OPEN_Q:
+            prev = [i for i, p in enumerate(cue_para) if p == para - 1]
+            cand = prev[-1:]
+        if not cand:
+            continue
+        best = min(cand, key=lambda i: (_dist(cues[i], span), i))
+        frames[best].content.append(span)
+
+    srcs = [s for r, s in spans if r == "SRC"]
+    for i, frame in enumerate(frames):
+        cand = [s for s in srcs if sent_of(s[0]) == cue_sent[i] or sent_of(s[1] - 1) == cue_sent[i]]
+        if cand:
+            frame.source = [min(cand, key=lambda s: (_dist(frame.cue, s), s))]
+    return [f for f in frames if f.content]
+
+
+def _kind(text: str, frame: RoleFrame) -> str:
+    """direct / mixed / indirect / according_to from quote marks and the cue words."""
+    if text[frame.cue[0] : frame.cue[1]].lower().startswith("according to"):
+        return "according_to"
+    lay = layout(text)
+    chars = sum(e - s for s, e in frame.content)
+    quoted = sum(
+        max(0, min(e, q.end) - max(s, q.start)) for s, e in frame.content for q in lay.quotes if q.level == 0
+    )
+    if chars and quoted >= chars - 2:
+        return "direct"
+    return "mixed" if quoted else "indirect"
+
+
+@lru_cache(maxsize=2)
+def _load(path: str) -> Any:
+    import spacy
+
+    return spacy.load(path)
+
+
+def load_labeller(path: Path | str | None = None) -> Any:
+    """The trained role tagger (explicit path, else $SOURCETRACE_ROLES_MODEL, else bundled)."""
+    chosen = Path(path) if path is not None else Path(os.environ.get(_ENV, DEFAULT_MODEL))
+    if not (chosen / "config.cfg").is_file():
+        raise FileNotFoundError(f"no trained role labeller at {chosen}")
+    return _load(str(chosen))
+
+
+def tag_roles(nlp: Any, text: str) -> list[tuple[str, Span]]:
+    """Tag ``text`` and decode the tags into role spans (text offsets)."""
+    sdoc = nlp(text)
+    offsets = [(t.idx, t.idx + len(t.text)) for t in sdoc]
+    tags = [t.tag_ if not t.is_space else "O" for t in sdoc]
+    # a newline token inside a span keeps the span going (PolNeAR contents may cross one)
+    for i, t in enumerate(sdoc):
+        if t.is_space and 0 < i < len(sdoc) - 1:
+            nxt = tags[i + 1]
+            prev = tags[i - 1]
+            if prev != "O" and nxt.startswith("I-") and prev[2:] == nxt[2:]:
+                tags[i] = nxt
+    return tags_to_spans(offsets, tags)
+
+
+def to_attributions(text: str, frames: Sequence[RoleFrame]) -> tuple[Attribution, ...]:
+    """CONTRACT attributions (ids l1, l2, … in text order of the cue)."""
+    out = []
+    for n, f in enumerate(sorted(frames, key=lambda f: f.cue)):
+        out.append(
+            Attribution(
+                id=f"l{n + 1}",
+                source=tuple(f.source),
+                cue=(f.cue,),
+                content=tuple(sorted(f.content)),
+                kind=_kind(text, f),
+            )
+        )
+    return tuple(out)
+
+
+def extract_attributions_learned(doc: Document, nlp: Any | None = None) -> Document:
+    """The learned labeller's attributions for ``doc`` (replacing any it had)."""
+    nlp = nlp if nlp is not None else load_labeller()
+    frames = group_roles(doc.text, tag_roles(nlp, doc.text))
+    return doc.with_(attributions=to_attributions(doc.text, frames))
