@@ -61,6 +61,30 @@ def _parents(frames: list[Frame]) -> list[int | None]:
     return parents
 
 
+def _detach_according_to(text: str, frames: list[Frame]) -> None:
+    """'X said Y, according to Z': the 'according to Z' phrase frames the whole report, so
+    it is cut from the end (or start) of the content it was parsed into."""
+    for acc in frames:
+        if acc.lemma != "according to" or not acc.cue:
+            continue
+        lo = min(s for s, _ in [*acc.cue, *acc.source])
+        hi = max(e for _, e in [*acc.cue, *acc.source])
+        for other in frames:
+            # only the report that the phrase frames: its cue lies in the phrase's content
+            if other is acc or not other.cue or not any(_inside(other.cue[0], c) for c in acc.content):
+                continue
+            spans = []
+            for s, e in other.content:
+                if s <= lo and hi <= e + 1:
+                    before = _trim(text, (s, lo))
+                    after = _trim(text, (hi, e)) if hi < e else None
+                    spans += [x for x in (before, after) if x]
+                else:
+                    spans.append((s, e))
+            if spans:
+                other.content = spans
+
+
 def _cut_parent_frame(text: str, child: Frame, parent: Frame) -> None:
     """A nested content ends where its parent's own frame begins ('…, the Post reported')."""
     frame = [*parent.cue, *parent.source]
@@ -92,6 +116,7 @@ def extract_attributions(doc: Document) -> Document:
         f for f in find_frames(doc.parsed)
         if (b := in_boilerplate(doc, f.cue[0] if f.cue else f.content[0])) is None or b.kind == "caption"
     ]
+    _detach_according_to(doc.text, frames)
     parents = _parents(frames)
     for f, p in zip(frames, parents, strict=True):
         if p is not None:
