@@ -121,6 +121,8 @@ def entity_type(text: str, ner_label: str | None = None) -> str:
         return "outlet"
     if _has(low, types["intelligence"]):
         return "intelligence"
+    if _has(" " + _name_run(text).lower() + " ", types["organization"]):
+        return "organization"  # "River Port Holdings", "the Port Workers Union"
     if ner_label == "PER" or _looks_like_person(text):
         if not _has(low, types["government"] + types["military"]) or _looks_like_person(text):
             return "person"
