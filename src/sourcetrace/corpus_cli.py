@@ -45,6 +45,13 @@ def _open(db: Path, *, must_exist: bool = True) -> Any:
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 def corpus() -> None:
     """Store many articles; link the same claims and sources across them."""
+    import importlib.util
+
+    missing = [m for m in ("duckdb", "datasketch", "pyarrow") if importlib.util.find_spec(m) is None]
+    if missing:  # the corpus layer is an extra: say how to get it instead of a traceback
+        raise click.ClickException(
+            f"the corpus commands need {', '.join(missing)}: pip install 'sourcetrace[corpus]'"
+        )
 
 
 @corpus.command()
