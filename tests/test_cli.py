@@ -86,3 +86,13 @@ def test_cli_show_and_report_escape_article_text(runner: CliRunner, tmp_path: Pa
     assert rep.exit_code == 0
     page = html.read_text(encoding="utf-8")
     assert "<script>alert(1)" not in page and "&lt;script&gt;alert(1)" in page
+
+
+def test_cli_corpus_without_extra_names_the_extra(runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "duckdb" else real(name, *a))
+    result = runner.invoke(cli, ["corpus", "claims"])
+    assert result.exit_code == 1
+    assert "pip install 'sourcetrace[corpus]'" in result.output
