@@ -2,8 +2,9 @@
 
 Variants: rules (the default pipeline), oracle (gold role tags decoded and grouped by
 the learned grouping: the ceiling of the grouping alone), learned (the tagger alone),
-and combo (learned attributions plus the rules' attributions whose cue the tagger did
-not cover at all). Also the learned labeller's words/s on one thread.
+combo (learned attributions plus the rules' attributions whose cue and content the
+tagger did not cover at all), and +rCNT / +rSRC / +rCUE (combo, where a rules attribution
+overlaps a learned one on cue and content, taking the rules' content / source / cue). Also the learned labeller's words/s on one thread.
 
 Usage: OMP_NUM_THREADS=1 python benchmarks/roles_eval.py [--model build/roles/out/model-best]
        [--rules-pred /tmp/rules_dev.jsonl]   (reuse the rules' predictions if the file exists)
@@ -14,6 +15,7 @@ from __future__ import annotations
 import argparse
 import os
 import time
+from dataclasses import replace
 from pathlib import Path
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
@@ -62,6 +64,26 @@ def _combo(learned: list[Document], rules: list[Document]) -> list[Document]:
     return out
 
 
+def _swap(learned: list[Document], rules: list[Document], roles: tuple[str, ...]) -> list[Document]:
+    """Learned attributions whose cue and content a rules attribution overlaps take the
+    rules' spans for ``roles`` (the parse knows clause and NP boundaries better)."""
+    out = []
+    for ld, rd in zip(learned, rules, strict=True):
+        attrs = []
+        for a in ld.attributions:
+            match = next(
+                (r for r in rd.attributions
+                 if any(_overlap(x, y) for x in a.cue for y in r.cue)
+                 and any(_overlap(x, y) for x in a.content for y in r.content)),
+                None,
+            )
+            if match is not None:
+                a = replace(a, **{role: getattr(match, role) for role in roles if getattr(match, role)})
+            attrs.append(a)
+        out.append(ld.with_(attributions=tuple(attrs)))
+    return out
+
+
 def _row(name: str, res: EvalResult) -> str:
     m = res.metrics
     cells = [f"{m[f'{r}_{k}']['f1']:.3f}" for r in ("source", "cue", "content") for k in ("exact", "partial", "token")]
@@ -100,6 +122,8 @@ def main() -> None:
     words = sum(len(g.text.split()) for g in gold)
     results["learned"] = score_documents(gold, learned)
     results["combo"] = score_documents(gold, _combo(learned, rules))
+    for tag, roles in (("+rCNT", ("content",)), ("+rSRC", ("source",)), ("+rCUE", ("cue",))):
+        results[tag] = score_documents(gold, _swap(_combo(learned, rules), rules, roles))
 
     head = " ".join(f"{r[:3]}-{k[:3]:>2}" for r in ("source", "cue", "content") for k in ("exact", "partial", "token"))
     print(f"{'variant':<8} {head}    att strict")

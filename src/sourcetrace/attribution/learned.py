@@ -8,7 +8,9 @@ end. It needs no parse, so it is also fast. Not (yet) a pipeline stage: see
 Grouping (``group_roles``): every CUE span anchors one attribution; it takes the nearest
 SRC span of its sentence (or none); every CNT span joins the nearest cue of its sentence,
 else of its paragraph, else (a quotation carried on into a new paragraph) the last cue of
-the previous paragraph. A cue that gets no content is dropped (PolNeAR has none).
+the previous paragraph (or the cue whose opened quotation it continues). Content pieces of
+one attribution in one paragraph are joined when no cue or source lies between them. A cue
+that gets no content is dropped (PolNeAR has none).
 """
 
 from __future__ import annotations
@@ -51,6 +53,7 @@ _ABBREV = {
     "a.m", "p.m", "d.c", "calif", "fla", "ariz", "mass", "pa", "n.y", "ky", "ohio", "va",
 }
 _PARA = re.compile(r"\n\s*\n|\n")
+_MAX_GAP = 300  # characters (same paragraph only)
 _OPEN_Q = "“\"‘«"
 _CLOSE_Q = "”\"’»"
 
@@ -101,7 +104,31 @@ def _dist(a: Span, b: Span) -> int:
     return max(0, b[0] - a[1], a[0] - b[1])
 
 
-def group_roles(text: str, roles: Sequence[tuple[str, Span]]) -> list[RoleFrame]:
+def _fill_gaps(text: str, content: list[Span], marks: Sequence[Span], paras: list[int]) -> list[Span]:
+    """Join content pieces of one attribution whose gap holds no cue or source.
+
+    Why: the tagger sometimes drops a few tokens inside a long content ("O" in the middle),
+    which breaks an exact match; a real split ("“…,” he said, “…”") has the frame between.
+    """
+    out: list[Span] = []
+    for span in content:
+        if out:
+            prev = out[-1]
+            gap = (prev[1], span[0])
+            if (
+                gap[1] - gap[0] <= _MAX_GAP
+                and bisect_right(paras, prev[0]) == bisect_right(paras, span[0])
+                and not any(m[0] < gap[1] and gap[0] < m[1] for m in marks)
+            ):
+                out[-1] = (prev[0], max(prev[1], span[1]))
+                continue
+        out.append(span)
+    return out
+
+
+def group_roles(
+    text: str, roles: Sequence[tuple[str, Span]], *, fill_gaps: bool = True
+) -> list[RoleFrame]:
     """Group decoded role spans (``("CUE"|"SRC"|"CNT", span)``) into attributions."""
     spans = [(r, t) for r, s in roles if (t := _trim(text, s)) is not None]
     cues = [s for r, s in spans if r == "CUE"]
@@ -141,6 +168,11 @@ def group_roles(text: str, roles: Sequence[tuple[str, Span]]) -> list[RoleFrame]
         best = min(cand, key=lambda i: (_dist(cues[i], span), i))
         frames[best].content.append(span)
 
+    if fill_gaps:
+        marks = [s for r, s in spans if r != "CNT"]
+        for frame in frames:
+            frame.content = _fill_gaps(text, sorted(frame.content), marks, paras)
+
     srcs = [s for r, s in spans if r == "SRC"]
     for i, frame in enumerate(frames):
         cand = [s for s in srcs if sent_of(s[0]) == cue_sent[i] or sent_of(s[1] - 1) == cue_sent[i]]
@@ -149,14 +181,13 @@ def group_roles(text: str, roles: Sequence[tuple[str, Span]]) -> list[RoleFrame]
     return [f for f in frames if f.content]
 
 
-def _kind(text: str, frame: RoleFrame) -> str:
+def _kind(text: str, frame: RoleFrame, quotes: Sequence[Any]) -> str:
     """direct / mixed / indirect / according_to from quote marks and the cue words."""
     if text[frame.cue[0] : frame.cue[1]].lower().startswith("according to"):
         return "according_to"
-    lay = layout(text)
     chars = sum(e - s for s, e in frame.content)
     quoted = sum(
-        max(0, min(e, q.end) - max(s, q.start)) for s, e in frame.content for q in lay.quotes if q.level == 0
+        max(0, min(e, q.end) - max(s, q.start)) for s, e in frame.content for q in quotes
     )
     if chars and quoted >= chars - 2:
         return "direct"
@@ -196,6 +227,7 @@ def tag_roles(nlp: Any, text: str) -> list[tuple[str, Span]]:
 def to_attributions(text: str, frames: Sequence[RoleFrame]) -> tuple[Attribution, ...]:
     """CONTRACT attributions (ids l1, l2, … in text order of the cue)."""
     out = []
+    quotes = [q for q in layout(text).quotes if q.level == 0] if frames else []
     for n, f in enumerate(sorted(frames, key=lambda f: f.cue)):
         out.append(
             Attribution(
@@ -203,7 +235,7 @@ def to_attributions(text: str, frames: Sequence[RoleFrame]) -> tuple[Attribution
                 source=tuple(f.source),
                 cue=(f.cue,),
                 content=tuple(sorted(f.content)),
-                kind=_kind(text, f),
+                kind=_kind(text, f, quotes),
             )
         )
     return tuple(out)

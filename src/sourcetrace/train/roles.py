@@ -82,7 +82,7 @@ def tags_to_spans(offsets: Sequence[Span], tags: Sequence[str]) -> list[tuple[st
     out: list[tuple[str, Span]] = []
     cur_role: str | None = None
     cur_start = cur_end = 0
-    for (ts, te), tag in zip(offsets, tags):
+    for (ts, te), tag in zip(offsets, tags, strict=False):
         if tag == "O" or "-" not in tag:
             if cur_role is not None:
                 out.append((cur_role, (cur_start, cur_end)))
@@ -119,7 +119,7 @@ def doc_tags(nlp: object, doc: Document, *, split: bool = True) -> Iterator[obje
     for start, end in pieces:
         sdoc = nlp.make_doc(doc.text[start:end])  # type: ignore[attr-defined]
         offsets = [(start + t.idx, start + t.idx + len(t.text)) for t in sdoc]
-        for tok, tag in zip(sdoc, token_tags(offsets, doc.attributions)):
+        for tok, tag in zip(sdoc, token_tags(offsets, doc.attributions), strict=False):
             tok.tag_ = tag
         yield sdoc
 
