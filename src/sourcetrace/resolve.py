@@ -115,6 +115,9 @@ def entity_type(text: str, ner_label: str | None = None) -> str:
     lowercase_words = " " + " ".join(w for w in re.findall(r"[\w’'-]+", text) if w.islower()) + " "
     if _has(low, types["anonymous"]):
         return "anonymous"
+    head_part = " " + text.split(",", 1)[0].lower() + " "
+    if "," in text and _looks_like_person(text.rsplit(",", 1)[-1]) and not _has(head_part, types["group"]):
+        return "person"  # "The Weekly's editor, Rosa Lindqvist": the apposed name is the speaker
     if _has(lowercase_words, types["social-post"]) or _has(low, ["facebook", "twitter", "telegram", "instagram"]):
         return "social-post"
     if _has(low, types["outlet"]):
