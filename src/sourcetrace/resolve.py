@@ -126,6 +126,8 @@ def entity_type(text: str, ner_label: str | None = None) -> str:
         return "intelligence"
     if _has(" " + _name_run(text).lower() + " ", types["organization"]):
         return "organization"  # "River Port Holdings", "the Port Workers Union"
+    if "," in text and _has(head_part, types["group"]):
+        return "group"  # "friends of the president's girlfriend, Alina Kabaeva": the friends speak
     if ner_label == "PER" or _looks_like_person(text):
         if not _has(low, types["government"] + types["military"]) or _looks_like_person(text):
             return "person"
