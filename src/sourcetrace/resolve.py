@@ -62,8 +62,17 @@ def _clean(text: str) -> str:
     return " ".join(words).strip(" ,.")
 
 
+def _apposition(text: str) -> str:
+    """Of 'NAME, description' or 'description, NAME', the part that holds the name."""
+    if "," not in text:
+        return text
+    first, last = text.split(",", 1)[0], text.rsplit(",", 1)[-1]
+    return first if _name_run(first) else last if _name_run(last) else text
+
+
 def person_name(text: str) -> str:
     """Strip titles and descriptors: 'Zelenskiy aide Mykhailo Podolyak' -> 'Mykhailo Podolyak'."""
+    text = _apposition(text)
     words = _clean(text).split()
     titles = set(_lex()["titles"])
     # the name is the last run of capitalised words that are not titles
@@ -212,7 +221,7 @@ class _Resolver:
             m = _Mention(span, text, "", "pronoun", None)
         else:
             typ = entity_type(text, ner_label)
-            name = person_name(text) if typ == "person" else _clean(text)
+            name = person_name(text) if typ == "person" else _clean(_apposition(text))
             kind = "name" if any(w[:1].isupper() for w in _clean(text).split()) else "nominal"
             m = _Mention(span, text, name, kind, typ)
         if attr:
