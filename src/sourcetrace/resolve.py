@@ -124,6 +124,8 @@ def entity_type(text: str, ner_label: str | None = None) -> str:
     lowercase_words = " " + " ".join(w for w in re.findall(r"[\w’'-]+", text) if w.islower()) + " "
     if _has(low, types["anonymous"]):
         return "anonymous"
+    if _has(" " + _name_run(_apposition(text)).lower() + " ", types["organization"]):
+        return "organization"  # "River Port Holdings", "the Port Workers Union"
     head_part = " " + text.split(",", 1)[0].lower() + " "
     if "," in text and _looks_like_person(text.rsplit(",", 1)[-1]) and not _has(head_part, types["group"]):
         return "person"  # "The Weekly's editor, Rosa Lindqvist": the apposed name is the speaker
@@ -133,8 +135,6 @@ def entity_type(text: str, ner_label: str | None = None) -> str:
         return "outlet"
     if _has(low, types["intelligence"]):
         return "intelligence"
-    if _has(" " + _name_run(text).lower() + " ", types["organization"]):
-        return "organization"  # "River Port Holdings", "the Port Workers Union"
     if "," in text and _has(head_part, types["group"]):
         return "group"  # "friends of the president's girlfriend, Alina Kabaeva": the friends speak
     if ner_label == "PER" or _looks_like_person(text):
