@@ -16,7 +16,7 @@ from sourcetrace.pipeline import analyze
 
 from .conftest import SEEDS, need_shared
 
-FLOORS = {"attribution_strict": 0.90, "attribution": 0.90, "content_token": 0.90}
+FLOORS = {"attribution_strict": 0.93, "attribution": 0.93, "content_token": 0.93}
 
 
 @lru_cache(maxsize=1)
@@ -79,7 +79,7 @@ def test_seeds_nested_chains_found_with_right_parent(seeds) -> None:  # type: ig
     assert found / total >= NESTED_FLOOR, f"{found}/{total} nested attributions found with the right parent"
 
 
-NESTED_FLOOR = 0.7
+NESTED_FLOOR = 0.85
 
 
 def test_seeds_each_person_is_one_entity(seeds) -> None:  # type: ignore[no-untyped-def]

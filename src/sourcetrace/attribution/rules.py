@@ -46,6 +46,7 @@ _HEADLINE_FRAME = re.compile(r"^\s*(\S.*?\S),\s+((?:[A-Z][\w’'.-]*\s+){1,5})([
 _LABELS = {"opinion", "related", "update", "updated", "editor's note", "note", "photo", "video", "watch", "read more",
            "advertisement", "source", "sources", "correction", "disclosure", "getty images"}
 _FINITE = {"VBD", "VBZ", "VBP", "MD"}
+_RECIPIENTS = {"us", "me", "him", "her", "them", "reporters", "journalists", "listeners", "viewers", "readers"}
 _CLAIM_NOUNS = {"claim", "claims", "allegation", "allegations", "statement", "accusation", "assertion", "announcement"}
 _FIRST_PERSON = {"i", "we", "you"}
 _THIRD_PERSON = {"he", "she", "they"}
@@ -105,6 +106,10 @@ def _trim(text: str, span: CharSpan, *, keep_period_in_quote: bool = True) -> Ch
     # short of its closing mark ('called it "pure fiction' + '."')
     if e > s and text[s] in "“‘" and text.count("”" if text[s] == "“" else "’", s, e) == 0:
         s += 1
+    if e > s and text[e - 1] == "”" and text.count("“", s, e) == 0:
+        e -= 1  # a closing mark of a quotation the content starts inside
+        while e > s and text[e - 1] in ".,;: ":
+            e -= 1
     piece = text[s:e]
     if piece.count('"') % 2 == 1 or piece.count("“") > piece.count("”"):
         tail = text[e : e + 3]
@@ -302,9 +307,21 @@ class _Extractor:
             if child.dep_ in {"ccomp", "xcomp"} and not (child.i < verb.i and child.dep_ == "xcomp"):
                 toks = _subtree_span(child)
                 if child.i > verb.i:
+                    # "repeated Moscow's position that …": the statement noun belongs to the content
+                    noun = next((c for c in verb.children if c.dep_ in {"obj", "dobj"} and c.i < child.i
+                                 and c.lower_ in self.lex.nouns and c.right_edge.i + 1 == child.left_edge.i), None)
+                    if noun is not None:
+                        toks = _subtree_span(noun) + toks
                     # "told reporters that": the recipient is not content
                     return toks, "ccomp"
                 return toks, "ccomp-before"
+        if lemma == "consider":  # "considers as a successor … – Bortnikov"
+            for child in verb.children:
+                if child.dep_ in {"obl", "nmod"} and child.i > verb.i and any(
+                    g.lower_ == "as" for g in child.children if g.dep_ == "case"
+                ):
+                    end = max(t.i for t in verb.subtree)
+                    return [self.sdoc[k] for k in range(child.left_edge.i, end + 1)], "obj"
         preps = self.lex.topic_preps.get(lemma, ())
         for child in verb.children:
             if child.dep_ in {"obl", "prep", "nmod"} and child.i > verb.i:
@@ -697,6 +714,13 @@ class _Extractor:
             return _spans_of(self.text, comp[0])
         if comp is not None:
             return _spans_of(self.text, comp[0])
+        if lemma in {"tell", "inform", "assure", "remind", "warn"}:
+            # "who tells us Kabaeva, 38, is believed to …": recipient, then a clause without "that"
+            nxt = verb.i + 1
+            if nxt < sent.end and self.sdoc[nxt].tag_ in {"PRP", "NNS", "NN"} and self.sdoc[nxt].lower_ in _RECIPIENTS:
+                rest = [self.sdoc[k] for k in range(nxt + 1, sent.end)]
+                if any(t.pos_ in {"VERB", "AUX"} for t in rest):
+                    return _spans_of(self.text, rest)
         if cls in {"speech_strong", "report", "allege"} or lemma in {"note", "repeat", "suggest", "confirm"}:
             first = min(frame_toks, key=lambda t: t.i)
             last = max(frame_toks, key=lambda t: t.i)
@@ -840,6 +864,12 @@ class _Extractor:
                 if first.lower_ == "for" and any(t.tag_ == "TO" for t in c.subtree):
                     content = list(c.subtree)
                     break
+        if not content and noun.dep_ in {"obj", "dobj"}:
+            # the parser hung the noun's clause on the verb: "repeated Moscow's position that …"
+            nxt_clause = next((c for c in noun.head.children if c.dep_ == "ccomp"
+                               and c.left_edge.i == noun.right_edge.i + 1), None)
+            if nxt_clause is not None:
+                content = list(nxt_clause.subtree)
         # "Their goal is to remove …": noun + copula, then the complement
         nxt = noun.i + 1
         if not content and nxt + 1 < sent.end and self.sdoc[nxt].lower_ in {"is", "was", "are", "were"} and self.sdoc[nxt + 1].lower_ in {"to", "that"}:
