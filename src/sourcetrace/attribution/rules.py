@@ -323,7 +323,9 @@ class _Extractor:
                     end = max(t.i for t in verb.subtree)
                     return [self.sdoc[k] for k in range(child.left_edge.i, end + 1)], "obj"
         preps = self.lex.topic_preps.get(lemma, ())
-        for child in verb.children:
+        # "informed the Russian side about this": the topic may hang on the recipient
+        objects = [c for c in verb.children if c.dep_ in {"obj", "dobj", "iobj"}]
+        for child in [*verb.children, *(g for o in objects for g in o.children)]:
             if child.dep_ in {"obl", "prep", "nmod"} and child.i > verb.i:
                 case = [g for g in child.children if g.dep_ in {"case", "prep"}]
                 first = case[0] if case else None
