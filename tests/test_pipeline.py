@@ -36,3 +36,28 @@ def test_pipeline_full_run_keeps_text_and_spans(analyze_text) -> None:  # type: 
     assert {a.certainty for a in doc.attributions} >= {"reported"}
     ids = {e.id for e in doc.entities}
     assert all(a.speaker is None or a.speaker in ids for a in doc.attributions)
+
+
+def test_pipeline_combined_mode_adds_learned_stage_after_rules() -> None:
+    from sourcetrace.pipeline import stages_for
+
+    names = [s.name for s in stages_for("combined")]
+    assert names.index("attribution.learned.v1") == names.index("attribution.rules.v1") + 1
+    assert [s.name for s in stages_for("rules")] == [s.name for s in STAGES]
+    with pytest.raises(StageError, match="E504"):
+        stages_for("magic")
+
+
+def test_pipeline_learned_additions_only_where_rules_found_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    from sourcetrace.attribution import learned
+    from sourcetrace.model import Attribution
+    from sourcetrace.pipeline import _add_learned
+
+    text = "A said B. C said D."
+    rules = Attribution("a1", ((0, 1),), ((2, 6),), ((7, 8),))
+    dup = Attribution("l1", ((0, 1),), ((2, 6),), ((7, 8),))
+    new = Attribution("l2", ((10, 11),), ((12, 16),), ((17, 18),))
+    monkeypatch.setattr(learned, "extract_attributions_learned", lambda doc: doc.with_(attributions=(dup, new)))
+    out = _add_learned(Document("d", text, attributions=(rules,)))
+    assert [(a.id, a.cue) for a in out.attributions] == [("a1", ((2, 6),)), ("a2", ((12, 16),))]
+    assert out.attributions[1].extra.get("learned") is True

@@ -41,10 +41,10 @@ class _Run:
             else:
                 yield item
 
-    def analyzed(self, docs: Iterable[Document], *, jobs: int) -> Iterator[Document]:
+    def analyzed(self, docs: Iterable[Document], *, jobs: int, mode: str = "rules") -> Iterator[Document]:
         from .runner import Failure, LocalRunner
 
-        for out in LocalRunner(jobs=jobs).run(docs):
+        for out in LocalRunner(jobs=jobs, mode=mode).run(docs):
             if isinstance(out, Failure):
                 self.failed += 1
                 _fail(str(out))
@@ -84,10 +84,21 @@ def cli() -> None:
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Output file, or a directory (one JSON per document).")
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "json", "table", "html"]), default="jsonl", show_default=True)
 @click.option("--jobs", type=int, default=1, show_default=True, help="Worker processes.")
-def analyze(paths: tuple[str, ...], output: Path | None, fmt: str, jobs: int) -> None:
+@click.option("--attribution", "mode", type=click.Choice(["rules", "combined"]), default="rules", show_default=True,
+              help="combined: add the learned role labeller's finds (needs its model; experimental).")
+def analyze(paths: tuple[str, ...], output: Path | None, fmt: str, jobs: int, mode: str) -> None:
     """Analyze articles (.txt .html .jsonl .warc, directories, - for stdin)."""
+    if mode == "combined":
+        from .attribution.learned import load_labeller
+
+        try:
+            load_labeller()
+        except FileNotFoundError as e:
+            raise click.ClickException(
+                f"{e}; train it with src/sourcetrace/train/roles.cfg or set SOURCETRACE_ROLES_MODEL"
+            ) from e
     run = _Run()
-    docs = list(run.analyzed(run.inputs(paths), jobs=jobs))
+    docs = list(run.analyzed(run.inputs(paths), jobs=jobs, mode=mode))
     try:
         _emit(docs, output, fmt)
     except OSError as e:

@@ -20,7 +20,7 @@ from .model import Document
 from .nlp import parse
 from .resolve import resolve_entities
 
-__all__ = ["STAGES", "Stage", "analyze"]
+__all__ = ["ATTRIBUTION_MODES", "STAGES", "Stage", "analyze", "stages_for"]
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
@@ -73,6 +73,50 @@ def _run(doc: Document, stages: Iterable[Stage]) -> Document:
     return doc.with_(parsed=None)
 
 
-def analyze(doc: Document) -> Document:
+def _add_learned(doc: Document) -> Document:
+    """Rules first; then the learned role labeller's attributions where the rules found
+    nothing (neither the cue nor the content overlaps a rules attribution)."""
+    from .attribution.learned import extract_attributions_learned
+    from .model import Attribution
+
+    learned = extract_attributions_learned(doc).attributions
+
+    def overlaps(a: tuple[tuple[int, int], ...], b: tuple[tuple[int, int], ...]) -> bool:
+        return any(x[0] < y[1] and y[0] < x[1] for x in a for y in b)
+
+    extra = [
+        a for a in learned
+        if not any(overlaps(a.cue, r.cue) or overlaps(a.content, r.content) for r in doc.attributions)
+    ]
+    merged = sorted([*doc.attributions, *extra], key=lambda a: (a.cue or a.content)[0])
+    renumber = {a.id: f"a{n + 1}" for n, a in enumerate(merged)}
+    attrs = tuple(
+        Attribution(id=renumber[a.id], source=a.source, cue=a.cue, content=a.content, kind=a.kind,
+                    parent=renumber.get(a.parent) if a.parent else None, speaker=a.speaker,
+                    certainty=a.certainty, extra={**a.extra, **({"learned": True} if a in extra else {})})
+        for a in merged
+    )
+    return doc.with_(attributions=attrs)
+
+
+ATTRIBUTION_MODES = ("rules", "combined")
+
+
+def stages_for(mode: str = "rules") -> tuple[Stage, ...]:
+    """The stage list for an attribution mode: `rules` (default) or `combined` (rules plus the
+    optional learned role labeller, which needs its model; see attribution/learned.py)."""
+    if mode not in ATTRIBUTION_MODES:
+        raise StageError(f"E504: unknown attribution mode {mode!r}; use one of {ATTRIBUTION_MODES}")
+    if mode == "rules":
+        return STAGES
+    out: list[Stage] = []
+    for stage in STAGES:
+        out.append(stage)
+        if stage.name.startswith("attribution."):
+            out.append(Stage("attribution.learned.v1", _add_learned, ("attributions",), ("attributions",)))
+    return tuple(out)
+
+
+def analyze(doc: Document, *, mode: str = "rules") -> Document:
     """Run every per-document stage on one document."""
-    return _run(doc, STAGES)
+    return _run(doc, stages_for(mode))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from functools import partial
 from typing import Any
 
 from ..errors import SourcetraceError
@@ -29,10 +30,10 @@ class Failure:
         return f"{self.doc_id}: {self.reason}"
 
 
-def _analyze_dict(data: dict[str, Any]) -> dict[str, Any]:
+def _analyze_dict(data: dict[str, Any], mode: str = "rules") -> dict[str, Any]:
     doc = Document.from_dict(data)
     try:
-        return analyze(doc).to_dict()
+        return analyze(doc, mode=mode).to_dict()
     except SourcetraceError as e:
         return {"_failure": str(e), "doc_id": doc.doc_id}
 
@@ -40,19 +41,21 @@ def _analyze_dict(data: dict[str, Any]) -> dict[str, Any]:
 class LocalRunner:
     """`jobs=1` runs in this process with batched parsing; more uses a process pool."""
 
-    def __init__(self, *, jobs: int = 1) -> None:
+    def __init__(self, *, jobs: int = 1, mode: str = "rules") -> None:
         self.jobs = max(1, jobs)
+        self.mode = mode
 
     def run(self, docs: Iterable[Document]) -> Iterator[Document | Failure]:
         if self.jobs == 1:
             for doc in docs:
                 try:
-                    yield analyze(doc)
+                    yield analyze(doc, mode=self.mode)
                 except SourcetraceError as e:
                     yield Failure(doc.doc_id, str(e))
             return
         with ProcessPoolExecutor(max_workers=self.jobs) as pool:
-            for out in pool.map(_analyze_dict, (d.to_dict() for d in docs), chunksize=4):
+            work = partial(_analyze_dict, mode=self.mode)
+            for out in pool.map(work, (d.to_dict() for d in docs), chunksize=4):
                 if "_failure" in out:
                     yield Failure(out["doc_id"], out["_failure"])
                 else:
