@@ -61,3 +61,14 @@ def test_pipeline_learned_additions_only_where_rules_found_nothing(monkeypatch: 
     out = _add_learned(Document("d", text, attributions=(rules,)))
     assert [(a.id, a.cue) for a in out.attributions] == [("a1", ((2, 6),)), ("a2", ((12, 16),))]
     assert out.attributions[1].extra.get("learned") is True
+
+
+def test_pipeline_combined_mode_runs_with_the_bundled_labeller() -> None:
+    from sourcetrace.pipeline import analyze
+
+    text = "“The port will reopen,” director Anna Berg said. Critics say the plan is rushed."
+    rules = analyze(Document("d", text))
+    combined = analyze(Document("d", text), mode="combined")
+    combined.check_spans()
+    assert len(combined.attributions) >= len(rules.attributions) >= 1
+    assert {a.cue for a in rules.attributions} <= {a.cue for a in combined.attributions}
