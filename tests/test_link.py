@@ -510,3 +510,11 @@ def test_link_claims_a_quoted_fragment_joins_the_full_quote() -> None:
     claim = _claim_with(links, "f1", "a1")
     assert claim == _claim_with(links, "f2", "a1")
     assert claim["independent_sources"] == 1
+
+
+def test_link_photo_credit_names_the_agencies() -> None:
+    from sourcetrace.link.citations import credit_names
+
+    assert credit_names("Corbis via Getty Images") == ["Corbis", "Getty Images"]
+    assert credit_names("Marco Reyes/AP Photo") == ["AP"]
+    assert credit_names("With Post wires") == ["Post wires"]

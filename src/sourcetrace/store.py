@@ -279,6 +279,11 @@ def _flatten(doc: Document, *, seq: int, digest: str, batch: _Batch) -> None:
             {"doc_id": doc.doc_id, "kind": b.kind, "span_start": b.span[0], "span_end": b.span[1],
              "text": text[b.span[0] : b.span[1]]}
         )
+        if b.credit_span is not None:  # a caption's photo credit names an agency the article used
+            s, e = b.credit_span
+            batch.boiler.append(
+                {"doc_id": doc.doc_id, "kind": "photo-credit", "span_start": s, "span_end": e, "text": text[s:e]}
+            )
     batch.hashes.add(digest)
     batch.ids.add(doc.doc_id)
 

@@ -45,12 +45,15 @@ _CREDIT_LEAD = re.compile(
     re.IGNORECASE,
 )
 _CREDIT_TAIL = re.compile(r"\s+(?:contributed|contributes|contributing)\b.*$", re.IGNORECASE)
-_CREDIT_SPLIT = re.compile(r"\s*(?:,|;|\band\b|&|/)\s*")
+_CREDIT_SPLIT = re.compile(r"\s*(?:,|;|\band\b|\bvia\b|&)\s*")
 
 
 def credit_names(text: str) -> list[str]:
     """The outlets a credit line names: "With Post wires" -> ["Post wires"]."""
     s = text.strip().strip("—–-•*()[] ").rstrip(".")
+    if "/" in s:  # "Marco Reyes/AP Photo": the photographer, then the agency
+        s = s.rsplit("/", 1)[-1]
+    s = re.sub(r"\s+Photo$", "", s)
     s = _CREDIT_TAIL.sub("", _CREDIT_LEAD.sub("", s))
     names = []
     for part in _CREDIT_SPLIT.split(s):

@@ -76,7 +76,7 @@ e AS (
     GROUP BY e.doc_id),
 b AS (
     SELECT doc_id, list(struct_pack(s := span_start, e := span_end, text := text)) AS credits
-    FROM boilerplate WHERE kind = 'credit' GROUP BY doc_id)
+    FROM boilerplate WHERE kind IN ('credit', 'photo-credit') GROUP BY doc_id)
 SELECT d.doc_id, d.seq, c.cluster, o.ekey, o.name, d.meta->>'author', a.attrs, e.ents, b.credits
 FROM documents d
 JOIN link_doc_clusters c ON c.doc_id = d.doc_id
