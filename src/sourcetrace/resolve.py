@@ -248,8 +248,12 @@ class _Resolver:
                 if ent.label_ in {"PER", "ORG", "LOC"}:
                     span = _strip_span(self.text, (ent.start_char, ent.end_char))
                     inside = [m for m in self.mentions if m.span[0] <= span[0] and span[1] <= m.span[1]]
-                    # the name that heads a source phrase is that source, not a second entity
-                    if any(m.kind != "pronoun" and (m.span[1] == span[1] or m.name == _clean(ent.text)) for m in inside):
+                    # the name that heads a source phrase is that source, not a second entity;
+                    # a name in a post-modifier ("Directorate … of the Ministry of Defense of
+                    # Ukraine") is an entity of its own
+                    if any(m.kind != "pronoun" and (m.span[1] == span[1] or m.name == _clean(ent.text))
+                           and not re.search(r"\s(?:of|for|at|in)\s", self.text[m.span[0] : span[0]] + " ")
+                           for m in inside):
                         continue
                     if ent.label_ == "LOC":
                         continue  # places are kept only where they speak (as sources)
