@@ -188,6 +188,8 @@ class _Extractor:
         self.lay: TextLayout = layout(sdoc.text)
         self.frames: list[Frame] = []
         self.used_cues: set[int] = set()
+        # set by content_for when the content came from a quotation frame; read by make()
+        self._quoted = False
 
     # --- cue classification
 
@@ -892,8 +894,7 @@ class _Extractor:
 
     def make(self, cue: list[Token], subj: Token | None, content: list[CharSpan], cls: str, lemma: str,
              verb: Token, *, source_toks: list[Token] | None = None) -> Frame:
-        quoted = getattr(self, "_quoted", False)
-        self._quoted = False
+        quoted, self._quoted = self._quoted, False
         src_toks = source_toks if source_toks is not None else (self.np_tokens(subj) if subj is not None else [])
         return Frame(cue=[s for s in [_tok_span(cue)] if s], source=_spans_of(self.text, src_toks),
                      content=content, cue_class=cls, lemma=lemma, negated=self.is_negated(cue), quoted=quoted,
@@ -931,5 +932,4 @@ def _drop_inner_adverbs(frames: list[Frame]) -> list[Frame]:
 def find_frames(sdoc: SpacyDoc, *, lexicon: Lexicon | None = None) -> list[Frame]:
     """All attribution frames of a parsed document, in text order."""
     ex = _Extractor(sdoc, lexicon or load_lexicon())
-    ex._quoted = False
     return _drop_inner_adverbs(_resolve_overlaps(ex.run()))
