@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import gzip
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -158,29 +158,44 @@ def treebank_docs(
         yield _gold_doc(vocab, batch, ner)
 
 
-def _gold_doc(vocab: Vocab, batch: list[Sentence], ner: dict[str, list[str]] | None) -> Doc:
-    words, spaces, tags, heads, deps, starts = [], [], [], [], [], []
-    ents: list[tuple[int, int, str]] = []
-    has_ner = ner is not None
+def _join(
+    vocab: Vocab, batch: list[Sentence], label: Callable[[Sentence, int], str],
+    spans: Callable[[Sentence], list[tuple[int, int, str]] | None],
+) -> Doc:
+    """One Doc from consecutive sentences: tags, heads, labels (via `label`) and entities
+    (via `spans`; None for any sentence leaves the whole doc's NER missing)."""
+    words: list[str] = []
+    spaces: list[bool] = []
+    tags: list[str] = []
+    heads: list[int] = []
+    deps: list[str] = []
+    starts: list[bool] = []
+    ents: list[tuple[int, int, str]] | None = []
     for sent in batch:
         offset = len(words)
         words += sent.words
         spaces += sent.spaces[:-1] + [True]
         tags += sent.tags
         heads += [offset + h if h >= 0 else offset + i for i, h in enumerate(sent.heads)]
-        deps += [d if h >= 0 else "ROOT" for d, h in zip(sent.deps, sent.heads, strict=True)]
+        deps += ["ROOT" if h < 0 else label(sent, i) for i, h in enumerate(sent.heads)]
         starts += [True] + [False] * (len(sent.words) - 1)
-        if ner is not None:
-            sent_tags = ner.get(sent.sent_id)
-            if sent_tags is None or len(sent_tags) != len(sent.words):
-                has_ner = False  # alignment lost: leave this doc's NER missing, not wrong
-            else:
-                ents += [(offset + s, offset + e, lab) for s, e, lab in _iob_spans(sent_tags)]
-    doc = Doc(vocab, words=words, spaces=spaces, tags=tags, heads=heads, deps=deps,
-              sent_starts=starts)
-    if has_ner:
+        found = spans(sent)
+        if found is None or ents is None:
+            ents = None  # alignment lost: leave this doc's NER missing, not wrong
+        else:
+            ents += [(offset + s, offset + e, lab) for s, e, lab in found]
+    doc = Doc(vocab, words=words, spaces=spaces, tags=tags, heads=heads, deps=deps, sent_starts=starts)
+    if ents is not None:
         doc.set_ents([Span(doc, s, e, label=lab) for s, e, lab in ents], default="outside")
     return doc
+
+
+def _gold_doc(vocab: Vocab, batch: list[Sentence], ner: dict[str, list[str]] | None) -> Doc:
+    def spans(sent: Sentence) -> list[tuple[int, int, str]] | None:
+        tags = ner.get(sent.sent_id) if ner is not None else None
+        return _iob_spans(tags) if tags is not None and len(tags) == len(sent.words) else None
+
+    return _join(vocab, batch, lambda sent, i: sent.deps[i], spans)
 
 
 def _ud2_label(sent: Sentence, i: int) -> str:
@@ -209,20 +224,7 @@ def silver_docs(vocab: Vocab, sents: Iterable[Sentence], *, per_doc: int = 8) ->
 
 
 def _silver_doc(vocab: Vocab, batch: list[Sentence]) -> Doc:
-    words, spaces, tags, heads, deps, starts = [], [], [], [], [], []
-    ents: list[tuple[int, int, str]] = []
-    for sent in batch:
-        offset = len(words)
-        words += sent.words
-        spaces += sent.spaces[:-1] + [True]
-        tags += sent.tags
-        heads += [offset + h if h >= 0 else offset + i for i, h in enumerate(sent.heads)]
-        deps += ["ROOT" if h < 0 else _ud2_label(sent, i) for i, h in enumerate(sent.heads)]
-        starts += [True] + [False] * (len(sent.words) - 1)
-        ents += [(offset + s, offset + e, lab) for s, e, lab in _class_spans(sent.ner)]
-    doc = Doc(vocab, words=words, spaces=spaces, tags=tags, heads=heads, deps=deps, sent_starts=starts)
-    doc.set_ents([Span(doc, s, e, label=lab) for s, e, lab in ents], default="outside")
-    return doc
+    return _join(vocab, batch, _ud2_label, lambda sent: _class_spans(sent.ner))
 
 
 def build_corpora(shared: Path, out_dir: Path, *, silver_fraction: float = 1.0) -> dict[str, int]:
