@@ -42,6 +42,19 @@ def _open(db: Path, *, must_exist: bool = True) -> Any:
         raise click.ClickException(str(e)) from e
 
 
+def _query(db: Path, fmt: str, limit: int | None, title: str, fetch: Any, columns: list[Any]) -> None:
+    """Open the store, run one query and print it; a table shows 50 rows unless told."""
+    store = _open(db)
+    try:
+        if fmt == "table" and limit is None:
+            limit = 50
+        _emit(fetch(store, limit), fmt, title=title, columns=columns)
+    except SourcetraceError as e:
+        raise click.ClickException(str(e)) from e
+    finally:
+        store.close()
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 def corpus() -> None:
     """Store many articles; link the same claims and sources across them."""
@@ -160,23 +173,15 @@ def _chains(record: dict[str, Any]) -> list[str]:
 @click.option("--min-docs", type=int, default=1, show_default=True, help="Only claims carried by this many documents.")
 def claims(db: Path, fmt: str, limit: int | None, min_docs: int) -> None:
     """Claims: one proposition across documents, its original and independent sources."""
-    store = _open(db)
-    try:
-        if fmt == "table" and limit is None:
-            limit = 50
-        _emit(store.claims(min_docs=min_docs, limit=limit), fmt, title="claims", columns=[
-            ("claim_id", lambda r: r["claim_id"]),
-            ("proposition", lambda r: r["proposition"]),
-            ("documents", lambda r: len({m["doc_id"] for m in r["members"]})),
-            ("independent_sources", lambda r: r["independent_sources"]),
-            ("original_sources", lambda r: r["original_sources"]),
-            ("chains", _chains),
-            ("echoes", lambda r: r["echoes"]),
-        ])
-    except SourcetraceError as e:
-        raise click.ClickException(str(e)) from e
-    finally:
-        store.close()
+    _query(db, fmt, limit, "claims", lambda store, limit: store.claims(min_docs=min_docs, limit=limit), [
+        ("claim_id", lambda r: r["claim_id"]),
+        ("proposition", lambda r: r["proposition"]),
+        ("documents", lambda r: len({m["doc_id"] for m in r["members"]})),
+        ("independent_sources", lambda r: r["independent_sources"]),
+        ("original_sources", lambda r: r["original_sources"]),
+        ("chains", _chains),
+        ("echoes", lambda r: r["echoes"]),
+    ])
 
 
 @corpus.command()
@@ -185,21 +190,13 @@ def claims(db: Path, fmt: str, limit: int | None, min_docs: int) -> None:
 @_LIMIT_OPTION
 def sources(db: Path, fmt: str, limit: int | None) -> None:
     """Sources: people, outlets, agencies merged across documents."""
-    store = _open(db)
-    try:
-        if fmt == "table" and limit is None:
-            limit = 50
-        _emit(store.sources(limit=limit), fmt, title="sources", columns=[
-            ("name", lambda r: r["name"]),
-            ("type", lambda r: r["type"]),
-            ("aliases", lambda r: r["aliases"]),
-            ("documents", lambda r: r["documents"] if fmt == "csv" else len(r["documents"])),
-            ("attributions", lambda r: r["attributions"]),
-        ])
-    except SourcetraceError as e:
-        raise click.ClickException(str(e)) from e
-    finally:
-        store.close()
+    _query(db, fmt, limit, "sources", lambda store, limit: store.sources(limit=limit), [
+        ("name", lambda r: r["name"]),
+        ("type", lambda r: r["type"]),
+        ("aliases", lambda r: r["aliases"]),
+        ("documents", lambda r: r["documents"] if fmt == "csv" else len(r["documents"])),
+        ("attributions", lambda r: r["attributions"]),
+    ])
 
 
 @corpus.command()
@@ -208,21 +205,13 @@ def sources(db: Path, fmt: str, limit: int | None) -> None:
 @_LIMIT_OPTION
 def citations(db: Path, fmt: str, limit: int | None) -> None:
     """Citations: which document or outlet relays which outlet or source."""
-    store = _open(db)
-    try:
-        if fmt == "table" and limit is None:
-            limit = 50
-        _emit(store.citations(limit=limit), fmt, title="citations", columns=[
-            ("from", lambda r: r["from"]),
-            ("to", lambda r: r["to"]),
-            ("to_type", lambda r: r["to_type"]),
-            ("basis", lambda r: r["basis"]),
-            ("evidence", lambda r: [f"{e['doc_id']}:{e['attribution'] or 'credit'}" for e in r["evidence"]]),
-        ])
-    except SourcetraceError as e:
-        raise click.ClickException(str(e)) from e
-    finally:
-        store.close()
+    _query(db, fmt, limit, "citations", lambda store, limit: store.citations(limit=limit), [
+        ("from", lambda r: r["from"]),
+        ("to", lambda r: r["to"]),
+        ("to_type", lambda r: r["to_type"]),
+        ("basis", lambda r: r["basis"]),
+        ("evidence", lambda r: [f"{e['doc_id']}:{e['attribution'] or 'credit'}" for e in r["evidence"]]),
+    ])
 
 
 @corpus.command()
