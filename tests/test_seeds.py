@@ -79,7 +79,7 @@ def test_seeds_nested_chains_found_with_right_parent(seeds) -> None:  # type: ig
     assert found / total >= NESTED_FLOOR, f"{found}/{total} nested attributions found with the right parent"
 
 
-NESTED_FLOOR = 0.85
+NESTED_FLOOR = 0.9
 
 
 def test_seeds_each_person_is_one_entity(seeds) -> None:  # type: ignore[no-untyped-def]

@@ -762,7 +762,13 @@ class _Extractor:
             xcomp = next((c for c in verb.children if c.dep_ == "xcomp" and c.i > verb.i), None)
             if xcomp is not None:
                 subj_toks = _exclude_subtrees(list(pass_subj.subtree), _comma_relcls(pass_subj))
-                x_toks = _exclude_subtrees(list(xcomp.subtree), [r for t in xcomp.subtree for r in _comma_relcls(t)])
+                # relative clauses on an apposition ("by X, a former member …, who claimed …")
+                # describe X; they are not part of what was said
+                in_appos = {t.i for a in xcomp.subtree if a.dep_ == "appos" for t in a.subtree}
+                relcls = [r for t in xcomp.subtree for r in _comma_relcls(t)] + [
+                    c for t in xcomp.subtree if t.i in in_appos for c in t.children if c.dep_ in _COMMA_REL
+                ]
+                x_toks = _exclude_subtrees(list(xcomp.subtree), relcls)
                 content_toks = subj_toks + x_toks
             elif lemma not in {"say", "report"}:
                 content_toks = list(pass_subj.subtree)
