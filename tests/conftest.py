@@ -19,6 +19,16 @@ def need_shared(path: Path) -> Path:
     return path
 
 
+def seed_gold_records() -> list:  # type: ignore[type-arg]
+    """The seeds' hand-made gold records (skips where ../shared is absent)."""
+    import json
+
+    from sourcetrace.model import Document
+
+    need_shared(SEEDS)
+    return [Document.from_dict(json.loads(p.read_text(encoding="utf-8"))) for p in sorted(SEEDS.glob("[0-9]*.gold.json"))]
+
+
 @pytest.fixture(scope="session")
 def nlp():  # type: ignore[no-untyped-def]
     from sourcetrace.nlp import load_model

@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import io
-import json
-from pathlib import Path
 
-import pytest
 from rich.console import Console
 
 from sourcetrace import display
 from sourcetrace.display import attribution_chain, attribution_rows, render_table, table_text
 from sourcetrace.model import Attribution, Document, Entity
 
-SEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
+from .conftest import seed_gold_records
 
 TEXT = (
     "The Journal reported that Interfax said that Mizintsev said "
@@ -63,12 +60,7 @@ def _nested_doc() -> Document:
 
 
 def _seed_docs() -> list[Document]:
-    if not SEEDS.is_dir():
-        pytest.skip(f"../shared/seeds not found: {SEEDS}")
-    return [
-        Document.from_dict(json.loads(p.read_text(encoding="utf-8")))
-        for p in sorted(SEEDS.glob("[0-9]*.gold.json"))
-    ]
+    return seed_gold_records()
 
 
 def test_display_all_lists_public_names() -> None:

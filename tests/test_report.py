@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import json
 import os
 import re
 from html.parser import HTMLParser
@@ -18,7 +17,8 @@ from sourcetrace import files, report
 from sourcetrace.model import Attribution, Boilerplate, Document, Entity
 from sourcetrace.report import render_html, write_html
 
-SEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
+from .conftest import seed_gold_records
+
 VOID = {"meta", "br", "hr", "img", "input", "link", "wbr", "col", "area", "base", "source"}
 XSS_SCRIPT = "<script>alert(1)</script>"
 XSS_IMG = '"><img src=x onerror=alert(1)>'
@@ -139,12 +139,7 @@ def _hostile_doc() -> Document:
 
 
 def _seed_docs() -> list[Document]:
-    if not SEEDS.is_dir():
-        pytest.skip(f"../shared/seeds not found: {SEEDS}")
-    return [
-        Document.from_dict(json.loads(p.read_text(encoding="utf-8")))
-        for p in sorted(SEEDS.glob("[0-9]*.gold.json"))
-    ]
+    return seed_gold_records()
 
 
 def test_report_all_lists_public_names() -> None:
