@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from spacy.vocab import Vocab
 
 from sourcetrace.train.convert import (
@@ -76,3 +77,20 @@ def test_train_iob2_maps_prerelease_tags_to_o(tmp_path: Path) -> None:
     path = tmp_path / "n.iob2"
     path.write_text("# sent_id = s1\n1\tAnna\tB-PER\t-\t-\n2\tsaw\tB-O\t-\t-\n3\tJazz\tB-OTH\t-\t-\n\n", encoding="utf-8")
     assert read_iob2(path) == {"s1": ["B-PER", "O", "O"]}
+
+
+@pytest.mark.slow
+def test_train_command_runs_end_to_end(tmp_path: Path) -> None:
+    """`sourcetrace train` on the real data for a few updates (about a minute; `make test-all`)."""
+    from click.testing import CliRunner
+
+    from sourcetrace.cli import cli
+
+    from .conftest import SHARED, need_shared
+
+    need_shared(SHARED / "data" / "ud-english-ewt")
+    result = CliRunner().invoke(cli, ["train", "--shared", str(SHARED), "--workdir", str(tmp_path),
+                                      "--max-steps", "10", "--no-install"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "output" / "model-best" / "config.cfg").exists()
+    assert '"aligned"' in result.output

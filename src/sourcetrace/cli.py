@@ -204,16 +204,18 @@ def eval_cmd(gold: Path, pred: Path, as_json: bool) -> None:
               show_default=True, help="The shared data folder (data/ud-english-ewt, …).")
 @click.option("--workdir", type=click.Path(path_type=Path), default=Path("build/train"), show_default=True)
 @click.option("--max-epochs", type=int, default=12, show_default=True)
+@click.option("--max-steps", type=int, default=0, show_default=True, help="Stop after this many updates (0: no limit).")
 @click.option("--silver-fraction", type=float, default=0.5, show_default=True,
               help="Share of the PolNeAR CoreNLP silver sentences used for tags and NER.")
 @click.option("--install/--no-install", default=True, show_default=True,
               help="Copy the best model into the package (src/sourcetrace/models/en_sourcetrace).")
-def train(shared: Path, workdir: Path, max_epochs: int, silver_fraction: float, install: bool) -> None:
+def train(shared: Path, workdir: Path, max_epochs: int, max_steps: int, silver_fraction: float, install: bool) -> None:
     """Rebuild the bundled English model from ../shared/data (takes about an hour on one core)."""
     from .train import train_model
 
     try:
-        scores = train_model(shared, workdir, max_epochs=max_epochs, silver_fraction=silver_fraction, install=install)
+        scores = train_model(shared, workdir, max_epochs=max_epochs, max_steps=max_steps,
+                             silver_fraction=silver_fraction, install=install)
     except SourcetraceError as e:
         raise click.ClickException(str(e)) from e
     click.echo(json.dumps(scores, indent=1))

@@ -82,6 +82,7 @@ def train_model(
     workdir: Path,
     *,
     max_epochs: int = 12,
+    max_steps: int = 0,
     silver_fraction: float = 0.5,
     install: bool = True,
 ) -> dict[str, Any]:
@@ -108,6 +109,7 @@ def train_model(
             "paths.dev": str(corpus / "dev.spacy"),
             "paths.log": str(workdir / "train-log.jsonl"),
             "training.max_epochs": max_epochs,
+            "training.max_steps": max_steps,
             "training.eval_frequency": 500,
         },
     )
