@@ -127,9 +127,7 @@ def extract_attributions(doc: Document) -> Document:
         extra: dict[str, object] = {
             "_cue_class": f.cue_class,
             "_lemma": f.lemma,
-            "_agentless": f.agentless,
             "_certainty_hint": f.certainty_hint,
-            "_source_tokens": f.source_tokens,
         }
         if f.negated:
             extra["negated"] = True

@@ -93,8 +93,7 @@ def _scan_para(text: str, start: int, end: int, para: int) -> list[Quote]:
         elif ch == "‘":
             s_open = i
         elif ch == "’" and s_open >= 0 and not _is_apostrophe(text, i):
-            level = 1 if (d_open >= 0 or straight_open >= 0) else 1
-            quotes.append(Quote(s_open, i + 1, True, level, para))
+            quotes.append(Quote(s_open, i + 1, True, 1, para))
             s_open = -1
     for opened in (d_open, straight_open):
         if opened >= 0:

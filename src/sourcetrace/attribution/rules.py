@@ -13,7 +13,7 @@ another frame's content is reported through it.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from spacy.tokens import Doc as SpacyDoc
 from spacy.tokens import Span as SpacySpan
@@ -63,10 +63,7 @@ class Frame:
     cue_class: str  # speech_strong | speech | report | allege | belief | according_to | noun | agentless
     lemma: str
     negated: bool = False
-    quoted: bool = False  # content came from a quotation frame
-    agentless: bool = False
     certainty_hint: str | None = None
-    source_tokens: list[int] = field(default_factory=list)  # token indices of the source head
 
 
 # ---------------------------------------------------------------- small span helpers
@@ -188,8 +185,6 @@ class _Extractor:
         self.lay: TextLayout = layout(sdoc.text)
         self.frames: list[Frame] = []
         self.used_cues: set[int] = set()
-        # set by content_for when the content came from a quotation frame; read by make()
-        self._quoted = False
 
     # --- cue classification
 
@@ -575,21 +570,21 @@ class _Extractor:
             self.used_cues.add(as_saying.i)
             subj = next((c for c in verb.children if c.dep_ in _SUBJ), None)
             content = self.as_saying_content(sent, as_saying)
-            self.add(self.make(cue, subj, content, "report", lemma, verb))
+            self.add(self.make(cue, subj, content, "report", lemma))
             return
         if as_saying is not None and lemma == "cite":
             obj = next((c for c in verb.children if c.dep_ in {"obj", "dobj"}), None)
             subj = self.source_of(verb)
             end = sent.end
             content_toks = [self.sdoc[i] for i in range(verb.i + 1, end)]
-            self.add(self.make(cue, subj, _spans_of(self.text, content_toks), "speech", lemma, verb))
+            self.add(self.make(cue, subj, _spans_of(self.text, content_toks), "speech", lemma))
             src_toks = self.np_tokens(obj) if obj is not None else _trim_np(
                 [self.sdoc[k] for k in range(verb.i + 1, as_saying.i - 1)])
             src_toks = [t for t in src_toks if t.i < as_saying.i - 1]
             if src_toks and self._is_np(src_toks):
                 self.used_cues.add(as_saying.i)
                 self.add(self.make([self.sdoc[as_saying.i - 1], as_saying], None,
-                                   self.as_saying_content(sent, as_saying), "speech", "say", as_saying,
+                                   self.as_saying_content(sent, as_saying), "speech", "say",
                                    source_toks=[t for t in src_toks if t.i < as_saying.i - 1]))
             return
         subj = None if passive else self.source_of(verb)
@@ -605,13 +600,13 @@ class _Extractor:
             if np:
                 content = self.content_for(sent, verb, lemma, cue + np, None)
                 if content:
-                    self.add(self.make(cue, None, content, cls, lemma, verb, source_toks=np))
+                    self.add(self.make(cue, None, content, cls, lemma, source_toks=np))
                 return
             prev = self._previous_source(sent, verb)
             if prev:  # "X have ruled out … and said …": the coordinated verb shares X
                 content = self.content_for(sent, verb, lemma, cue, None)
                 if content:
-                    self.add(self.make(cue, None, content, cls, lemma, verb, source_toks=prev))
+                    self.add(self.make(cue, None, content, cls, lemma, source_toks=prev))
                 return
             if cls not in {"speech_strong", "report"}:
                 return  # a plain verb with no one doing it is not an attribution
@@ -624,7 +619,7 @@ class _Extractor:
                 cue = [subj, *cue]
                 src_toks = [t for m in mods for t in m.subtree]
                 content = self.content_for(sent, verb, lemma, cue, None)
-                self.add(self.make(cue, None, content, "report", lemma, verb, source_toks=src_toks))
+                self.add(self.make(cue, None, content, "report", lemma, source_toks=src_toks))
                 return
         if passive and agent is None:
             self.agentless_passive(sent, verb, lemma, cue)
@@ -635,19 +630,19 @@ class _Extractor:
             content_toks = comp[0] if comp else (list(pass_subj.subtree) if pass_subj is not None else [])
             if lemma == "label":
                 content_toks = [t for c in verb.children if c.dep_ in {"xcomp", "obj", "dobj", "attr", "oprd"} for t in c.subtree]
-            self.add(self.make(cue, agent, _spans_of(self.text, content_toks), cls, lemma, verb))
+            self.add(self.make(cue, agent, _spans_of(self.text, content_toks), cls, lemma))
             return
         if cls in {"report", "speech_strong", "allege"}:
             surface = self.final_frame_surface(sent, cue)
             if surface is not None and (subj is None or subj.i >= surface[0][0].i):
                 quoted = self.quote_frame(surface[0][0].idx, verb.idx + len(verb.text), verb.idx)
                 if quoted is None:
-                    self.add(self.make(cue, None, surface[1], cls, lemma, verb, source_toks=surface[0]))
+                    self.add(self.make(cue, None, surface[1], cls, lemma, source_toks=surface[0]))
                     return
         content = self.content_for(sent, verb, lemma, cue, subj)
         if not content:
             return
-        self.add(self.make(cue, subj, content, cls, lemma, verb))
+        self.add(self.make(cue, subj, content, cls, lemma))
 
     def _previous_source(self, sent: SpacySpan, verb: Token) -> list[Token]:
         """The source of the last frame of this sentence, when the cue is coordinated with it."""
@@ -705,7 +700,6 @@ class _Extractor:
         if cls in {"speech_strong", "speech", "report", "allege", "quote_only"} and lemma != "make":
             quoted = self.quote_frame(frame_start, frame_end, verb.idx)
             if quoted:
-                self._quoted = True
                 return quoted
         if cls == "quote_only":
             return []
@@ -780,7 +774,7 @@ class _Extractor:
             return
         self.add(Frame(cue=[s for s in [_tok_span(cue)] if s], source=[],
                        content=_spans_of(self.text, content_toks), cue_class="agentless", lemma=lemma,
-                       negated=self.is_negated(cue), agentless=True, certainty_hint=hint))
+                       negated=self.is_negated(cue), certainty_hint=hint))
 
     def agentless_adverb(self, sent: SpacySpan, adv: Token) -> None:
         head = adv.head
@@ -799,7 +793,7 @@ class _Extractor:
         hint = self.lex.agentless_adverbs[adv.lower_]
         self.add(Frame(cue=[(adv.idx, adv.idx + len(adv.text))], source=[],
                        content=_spans_of(self.text, toks), cue_class="agentless", lemma=adv.lower_,
-                       agentless=True, certainty_hint=hint))
+                       certainty_hint=hint))
 
     def according_to(self, sent: SpacySpan, acc: Token) -> None:
         to = self.sdoc[acc.i + 1]
@@ -853,8 +847,7 @@ class _Extractor:
             elif before:
                 cand = before
         self.add(Frame(cue=[(acc.idx, to.idx + len(to.text))], source=_spans_of(self.text, src_toks),
-                       content=_spans_of(self.text, cand), cue_class="according_to", lemma="according to",
-                       source_tokens=[obj.i]))
+                       content=_spans_of(self.text, cand), cue_class="according_to", lemma="according to"))
 
     def nominal(self, sent: SpacySpan, noun: Token) -> None:
         poss = next((c for c in noun.children if c.dep_ in {"nmod:poss", "poss"}), None)
@@ -895,16 +888,13 @@ class _Extractor:
             src_toks = [t for t in src_toks if t.lower_ != "by" or t.i != src_toks[0].i]
         self.add(Frame(cue=[(noun.idx, noun.idx + len(noun.text)) if len(cue) == 1 else _tok_span(cue)],  # type: ignore[list-item]
                        source=_spans_of(self.text, src_toks) if poss is None else [s for s in [_tok_span(src_toks)] if s],
-                       content=_spans_of(self.text, content), cue_class="noun", lemma=noun.lower_,
-                       source_tokens=[src.i]))
+                       content=_spans_of(self.text, content), cue_class="noun", lemma=noun.lower_))
 
     def make(self, cue: list[Token], subj: Token | None, content: list[CharSpan], cls: str, lemma: str,
-             verb: Token, *, source_toks: list[Token] | None = None) -> Frame:
-        quoted, self._quoted = self._quoted, False
+             *, source_toks: list[Token] | None = None) -> Frame:
         src_toks = source_toks if source_toks is not None else (self.np_tokens(subj) if subj is not None else [])
         return Frame(cue=[s for s in [_tok_span(cue)] if s], source=_spans_of(self.text, src_toks),
-                     content=content, cue_class=cls, lemma=lemma, negated=self.is_negated(cue), quoted=quoted,
-                     source_tokens=[subj.i] if subj is not None else [t.i for t in src_toks[-1:]])
+                     content=content, cue_class=cls, lemma=lemma, negated=self.is_negated(cue))
 
 
 def _overlaps(a: CharSpan, b: CharSpan) -> bool:
