@@ -93,23 +93,24 @@ class EvalResult:
 # --------------------------------------------------------------------------- scoring
 
 
+def _by_id(docs: Iterable[Document], side: str, errors: list[str]) -> dict[str, Document]:
+    """Documents by doc_id; a repeated doc_id is reported and only its first record kept."""
+    out: dict[str, Document] = {}
+    for doc in docs:
+        if doc.doc_id in out:
+            errors.append(f"{doc.doc_id}: duplicate {side} record; only the first is scored")
+            continue
+        out[doc.doc_id] = doc
+    return out
+
+
 def score_documents(gold: Sequence[Document], pred: Sequence[Document]) -> EvalResult:
     """Score ``pred`` against ``gold`` with the metrics of CONTRACT.md "Scoring"."""
     errors: list[str] = []
     counts = {name: _Counts() for name in METRICS}
 
-    gold_by_id: dict[str, Document] = {}
-    for doc in gold:
-        if doc.doc_id in gold_by_id:
-            errors.append(f"{doc.doc_id}: duplicate gold record; only the first is scored")
-            continue
-        gold_by_id[doc.doc_id] = doc
-    pred_by_id: dict[str, Document] = {}
-    for doc in pred:
-        if doc.doc_id in pred_by_id:
-            errors.append(f"{doc.doc_id}: duplicate predicted record; only the first is scored")
-            continue
-        pred_by_id[doc.doc_id] = doc
+    gold_by_id = _by_id(gold, "gold", errors)
+    pred_by_id = _by_id(pred, "predicted", errors)
 
     for doc_id, gold_doc in gold_by_id.items():
         pred_doc = pred_by_id.get(doc_id)
