@@ -112,10 +112,12 @@ def extract_attributions(doc: Document) -> Document:
     if doc.parsed is None:
         raise StageError("E401: attribution needs the nlp stage's parse (run nlp.parse first)")
     # ads, labels, promos and credit lines carry no attributions; captions do (flagged)
-    frames = [
-        f for f in find_frames(doc.parsed)
-        if (b := in_boilerplate(doc, f.cue[0] if f.cue else f.content[0])) is None or b.kind == "caption"
-    ]
+    frames, in_caption = [], []
+    for f in find_frames(doc.parsed):
+        boiler = in_boilerplate(doc, f.cue[0] if f.cue else f.content[0])
+        if boiler is None or boiler.kind == "caption":
+            frames.append(f)
+            in_caption.append(boiler is not None)
     _detach_according_to(doc.text, frames)
     parents = _parents(frames)
     for f, p in zip(frames, parents, strict=True):
@@ -131,9 +133,7 @@ def extract_attributions(doc: Document) -> Document:
         }
         if f.negated:
             extra["negated"] = True
-        anchor = f.cue[0] if f.cue else f.content[0]
-        boiler = in_boilerplate(doc, anchor)
-        if boiler is not None and boiler.kind == "caption":
+        if in_caption[n]:
             extra["in_caption"] = True
         attrs.append(
             Attribution(
