@@ -8,8 +8,6 @@ the two seed articles and compares with ../shared/seeds/corpus.gold.json.
 from __future__ import annotations
 
 import json
-import re
-from functools import lru_cache
 from typing import Any
 
 import pytest
@@ -374,58 +372,30 @@ def test_link_modules_all_are_public() -> None:
 # -- integration: the seed articles through the real pipeline ------------------------
 
 
-def _loose(name: str | None) -> str:
-    name = (name or "").replace("’", "'").lower()
-    name = re.sub(r"\([^)]*\)", " ", name)
-    name = re.sub(r"^(the|a|an) ", "", name.strip())
-    return re.sub(r"[^\w ]", " ", name).strip()
-
-
-def _same_name(ours: str, gold: str) -> bool:
-    """Lenient: one name's words within the other's, or equal after entity normalisation."""
-    a, b = _loose(ours), _loose(gold)
-    a_words, b_words = set(a.split()), set(b.split())
-    if a_words and b_words and (a_words <= b_words or b_words <= a_words):
-        return True
-    gold = re.sub(r"\s*\([^)]*\)", "", gold)
-    return any(normalise_name(ours, t) == normalise_name(gold, t) for t in ("government", "outlet", "person"))
-
-
-@lru_cache(maxsize=1)
-def _seed_links() -> tuple[Any, dict[str, Any]]:
-    from sourcetrace.pipeline import analyze
-
-    docs = [analyze(Document(p.stem, p.read_text(encoding="utf-8"))) for p in sorted(SEEDS.glob("*.txt"))]
-    gold = json.loads((SEEDS / "corpus.gold.json").read_text(encoding="utf-8"))
-    return link_documents(docs), gold
-
-
-def test_link_seeds_against_corpus_gold() -> None:
+def test_link_seeds_against_corpus_gold(tmp_path: Any) -> None:
+    """The issue's Done-when on the seeds, scored by sourcetrace.corpus_eval."""
     need_shared(SEEDS / "corpus.gold.json")
-    links, gold = _seed_links()
-    node = {n["id"]: n["name"] for n in gold["nodes"]}
-    docs = gold["documents"]
+    from sourcetrace.corpus_eval import score_corpus
+    from sourcetrace.evaluate import load_records
+    from sourcetrace.pipeline import analyze
+    from sourcetrace.store import Store, as_is
 
-    def ours_from(gold_id: str) -> str:
-        return gold_id[4:] if gold_id.startswith("doc:") else node[gold_id]
-
-    # entities present in both articles, compared by canonical name
-    shared = [s for s in links.sources if set(s["documents"]) == set(docs)]
-    for gold_name in ("Vladimir Putin", "The Wall Street Journal"):
-        assert any(_same_name(s["name"], gold_name) for s in shared), (gold_name, [s["name"] for s in shared])
-    # the Russian state as speaker in both: Moscow / Russia / the Kremlin merged
-    assert any(s["type"] == "government" and "Russia" in " ".join([s["name"], *s["aliases"]]) for s in shared)
-
-    # explicit and credit citation edges of the gold that must be found
-    must = {("doc:000_8d379f5856399cd0", "n:gw"), ("doc:000_8d379f5856399cd0", "n:wsj"),
-            ("doc:000_8d379f5856399cd0", "n:euractiv"), ("doc:000_8d379f5856399cd0", "n:wires"),
-            ("doc:002_99a90cb113443b29", "n:nyp"), ("doc:002_99a90cb113443b29", "n:wsj"),
-            ("n:wsj", "n:interfax"), ("doc:000_8d379f5856399cd0", "n:peskov"),
-            ("doc:000_8d379f5856399cd0", "n:ukrmod")}
-    for frm, to in must:
-        assert any(
-            _same_name(c["from"], ours_from(frm)) and _same_name(c["to"], node[to]) for c in links.citations
-        ), (frm, to)
+    gold_docs = load_records(SEEDS)
+    gold = json.loads((SEEDS / "corpus.gold.json").read_text(encoding="utf-8"))
+    pred = [analyze(Document(g.doc_id, g.text)) for g in gold_docs]
+    with Store(tmp_path / "seeds.duckdb") as store:
+        store.add_documents(pred, analyze=as_is)
+        score = score_corpus(gold, gold_docs, pred, store)
+    # every entity present in both articles, the New York Post included (000 is its
+    # article by its "With Post wires" credit; 002 names it in full)
+    assert score.shared_found == score.shared_gold == 6, score.misses
+    # every explicit edge; three go through the Ukrainian government's tweet, which our
+    # graph records as its author
+    assert score.edges_found == score.edges_gold == 25, score.misses
+    assert score.edges_node_for_node >= 22, score.misses
+    # two gold claims are out of reach: k1 groups eight attributions by story, not by
+    # wording; k14 is stated in the article's own voice (no attribution carries it)
+    assert score.claims_carried >= 29 and score.claims_same_count >= 28, score.misses
 
 
 def test_link_chain_names_a_relay_once_when_it_speaks_twice_in_a_row() -> None:
@@ -518,3 +488,78 @@ def test_link_photo_credit_names_the_agencies() -> None:
     assert credit_names("Corbis via Getty Images") == ["Corbis", "Getty Images"]
     assert credit_names("Marco Reyes/AP Photo") == ["AP"]
     assert credit_names("With Post wires") == ["Post wires"]
+
+
+# -- house credits, short titles, anaphoric contents, withheld and coordinated sources ------
+
+
+@pytest.mark.parametrize(
+    ("line", "name"),
+    [("With Post wires", "Post"), ("— Times staff and wire reports", "Times"),
+     ("Herald wire services", "Herald"), ("Reuters contributed to this report", None),
+     ("With wires", None)],
+)
+def test_link_house_outlet(line: str, name: str | None) -> None:
+    assert entities_mod.house_outlet(line) == name
+
+
+def test_link_house_credit_makes_the_paper_present_and_joins_its_full_name() -> None:
+    own = make_doc("p1", "The mayor said that the bridge would close. With Post wires",
+                   [A("The mayor", "said", "the bridge would close", "mayor", "person")],
+                   credit="With Post wires")
+    other = make_doc("p2", "The New York Post reported that the mayor had resigned.",
+                     [A("The New York Post", "reported", "the mayor had resigned", "New York Post", "outlet")])
+    post = _source(link_documents([own, other]), "New York Post")
+    assert post["documents"] == ["p1", "p2"]
+
+
+def test_link_bare_title_stays_apart_when_two_papers_have_it() -> None:
+    docs = [
+        make_doc("w1", "The Post reported that rates would rise.",
+                 [A("The Post", "reported", "rates would rise", "Post", "outlet")]),
+        make_doc("w2", "The Washington Post reported that taxes would fall.",
+                 [A("The Washington Post", "reported", "taxes would fall", "Washington Post", "outlet")]),
+        make_doc("w3", "The New York Post reported that the mayor had resigned.",
+                 [A("The New York Post", "reported", "the mayor had resigned", "New York Post", "outlet")]),
+    ]
+    names = {s["name"]: s["documents"] for s in link_documents(docs).sources}
+    assert names["Post"] == ["w1"]
+    assert names["Washington Post"] == ["w2"] and names["New York Post"] == ["w3"]
+
+
+@pytest.mark.parametrize(
+    ("cue", "withheld"),
+    [("have not been confirmed", True), ("could not independently verify", True), ("denied", True),
+     ("did not deny", False), ("confirmed", False), ("said", False)],
+)
+def test_link_withholds(cue: str, withheld: bool) -> None:
+    assert claims_mod.withholds(cue) is withheld
+
+
+def test_link_anaphoric_content_joins_its_antecedent_and_a_non_confirmation_is_no_source() -> None:
+    text = ("The Daily Planet reported that the mayor had held secret talks with the contractor, "
+            "which the contractor has not confirmed. The mayor's office did not deny the talks. "
+            "The council said the budget was final.")
+    doc = make_doc("talks", text, [
+        A("The Daily Planet", "reported", "the mayor had held secret talks with the contractor",
+          "Daily Planet", "outlet"),
+        A("the contractor", "has not confirmed", "which", "contractor", "organization"),
+        A("The mayor's office", "did not deny", "the talks", "mayor's office", "government"),
+        A("The council", "said", "the budget was final", "council", "government"),
+    ])
+    links = link_documents([doc])
+    claim = _claim_with(links, "talks", "a1")
+    assert {m["attribution"] for m in claim["members"]} == {"a1", "a2", "a3"}
+    # the Planet and the mayor's office stand behind it; the contractor only withholds
+    assert claim["independent_sources"] == 2
+    assert "contractor" not in claim["original_sources"]
+    assert _claim_with(links, "talks", "a4") is not claim
+
+
+def test_link_coordinated_source_counts_as_two() -> None:
+    assert independence_mod.coordinated_parts("Ukrainian and Western accounts") == [
+        "Ukrainian accounts", "Western accounts"]
+    assert independence_mod.coordinated_parts("Anti-Russia activists and former Russian politicians") == [
+        "Anti-Russia activists and former Russian politicians"]
+    verdict = assess([ChainEnd("d", "d", None, ("e:acc", "Ukrainian and Western accounts"))])
+    assert verdict.independent_sources == 2

@@ -18,12 +18,18 @@ phrase contained in several different claims cannot chain them together.
 A nested attribution carries its own proposition; the attributions it is nested in are
 relays, listed among the claim's members and as hops of its chain
 ``[doc_id, relay, …, original source]``.
+
+Within a document, a content that only points back at an earlier one joins that one's
+claim: a pronoun ("…, which have not been confirmed by Russia") takes the attribution
+just before it, and a short definite phrase ("The White House did not deny the talks")
+the nearest earlier one whose content has its head word ("… had held talks with …").
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import re
 from collections import Counter, OrderedDict
 from collections.abc import Iterator
 from typing import Any
@@ -193,6 +199,47 @@ def _cluster_contents(con: duckdb.DuckDBPyConnection) -> UnionFind[int]:
     return _stars(adjacent, parts)
 
 
+ANAPHOR_WINDOW = 400
+"""Characters back from an anaphoric content within which its antecedent is looked for:
+the same sentence or the one before it."""
+
+_ANAPHORS = frozenset("which it this that these those so what".split())
+_DEFINITE = re.compile(r"^(?:the|this|that|these|those|such)\s+(?:\w+\s+)?(?P<head>\w+)$", re.IGNORECASE)
+_WITHHOLD = re.compile(
+    r"\b(?:not|never|n't|no|declined to|refused to|would not|could not)\b.*\b(?:confirm\w*|verif\w*|corroborat\w*)\b"
+    r"|^(?:denied|denies|deny|denying|disputed|disputes|dismissed|dismisses|rejected|rejects|refuted|refutes)\b",
+    re.IGNORECASE,
+)
+
+
+def withholds(cue_text: str) -> bool:
+    """Whether a cue denies its content or says it is not confirmed ("have not been
+    confirmed", "denied"); "did not deny" and "confirmed" do not."""
+    return bool(_WITHHOLD.search(" ".join(cue_text.split())))
+
+
+def _antecedent(attr: AttrView, earlier: list[tuple[AttrView, int]]) -> int | None:
+    """The claim key an anaphoric content refers back to (see the module docstring)."""
+    words = attr.content_text.strip(" ,.;:").split()
+    if not attr.content or not words or len(words) > 3:
+        return None
+    start = min(s for s, _ in attr.content)
+    close = [(a, k) for a, k in earlier
+             if a.content and start - ANAPHOR_WINDOW <= max(e for _, e in a.content) <= start]
+    if not close:
+        return None
+    if len(words) == 1 and words[0].lower() in _ANAPHORS:
+        return close[-1][1]
+    m = _DEFINITE.match(" ".join(words))
+    if m is None:
+        return None
+    head = sketch.stem(m.group("head"))
+    for a, key in reversed(close):
+        if head in {sketch.stem(w.lower()) for w in re.findall(r"\w+", a.content_text)}:
+            return key
+    return None
+
+
 def _claim_id(key: int) -> str:
     return f"k{key & 0xFFFFFFFFFFFFFFFF:016x}"
 
@@ -214,7 +261,7 @@ _ROW_SCHEMA = pa.schema(
      ("role", pa.string()), ("seq", pa.int64()), ("position", pa.int32()), ("cluster", pa.string()),
      ("doc_outlet", pa.string()), ("origin_key", pa.string()), ("origin_name", pa.string()),
      ("relays", pa.string()), ("chain", pa.string()), ("content_text", pa.string()),
-     ("ckey", pa.int64())]
+     ("ckey", pa.int64()), ("withheld", pa.bool_())]
 )
 
 
@@ -223,10 +270,15 @@ def doc_claim_rows(doc: DocView, uf: UnionFind[int]) -> list[dict[str, Any]]:
     by_id = {a.id: a for a in doc.attrs}
     parents = {a.parent for a in doc.attrs if a.parent}
     rows: list[dict[str, Any]] = []
-    for attr in doc.attrs:
+    earlier: list[tuple[AttrView, int]] = []  # carriers met so far, in text order, with their key
+    ordered = sorted(doc.attrs, key=lambda a: (min((s for s, _ in a.content), default=0), a.position))
+    for attr in ordered:
         if attr.id in parents or not attr.norm:
             continue  # a relay (its children carry the claims) or nothing attributed
-        if attr.ckey is not None and attr.n_terms >= MIN_LINK_TERMS:
+        back = _antecedent(attr, earlier)
+        if back is not None:
+            key = back
+        elif attr.ckey is not None and attr.n_terms >= MIN_LINK_TERMS:
             key = uf.find(attr.ckey) if attr.ckey in uf else attr.ckey
         else:
             # too short to link by wording: one claim per document group, speaker and words
@@ -234,6 +286,7 @@ def doc_claim_rows(doc: DocView, uf: UnionFind[int]) -> list[dict[str, Any]]:
             key = sketch.int64_hash(
                 "\0".join([doc.cluster, speaker.ekey if speaker else "", attr.norm]).encode("utf-8")
             )
+        earlier.append((attr, key))
         claim_id = _claim_id(key)
         hops = [(a, doc.speaker(a)) for a in _ancestors(attr, by_id)]
         named_hops = [(a, e) for a, e in hops if e is not None]
@@ -261,13 +314,13 @@ def doc_claim_rows(doc: DocView, uf: UnionFind[int]) -> list[dict[str, Any]]:
             **common, "attr_id": attr.id, "role": "carrier", "position": attr.position,
             "origin_key": origin[0] if origin else None, "origin_name": origin[1] if origin else None,
             "relays": json.dumps(relays, ensure_ascii=False), "chain": json.dumps(chain, ensure_ascii=False),
-            "content_text": attr.content_text, "ckey": attr.ckey,
+            "content_text": attr.content_text, "ckey": attr.ckey, "withheld": withholds(attr.cue_text),
         })
         for anc, _ in hops:
             rows.append({
                 **common, "attr_id": anc.id, "role": "relay", "position": anc.position,
                 "origin_key": None, "origin_name": None, "relays": None, "chain": None,
-                "content_text": None, "ckey": None,
+                "content_text": None, "ckey": None, "withheld": None,
             })
     return rows
 
@@ -300,7 +353,7 @@ def _aggregate(claim_id: str, rows: list[tuple[Any, ...]]) -> dict[str, Any]:
     ends: list[ChainEnd] = []
     texts: Counter[str] = Counter()
     first_text: dict[str, str] = {}
-    for (doc_id, attr_id, role, cluster, outlet, okey, oname, relays, chain, text, ckey) in rows:
+    for (doc_id, attr_id, role, cluster, outlet, okey, oname, relays, chain, text, ckey, withheld) in rows:
         if (doc_id, attr_id) not in seen_members:
             seen_members.add((doc_id, attr_id))
             members.append({"doc_id": doc_id, "attribution": attr_id})
@@ -313,6 +366,7 @@ def _aggregate(claim_id: str, rows: list[tuple[Any, ...]]) -> dict[str, Any]:
             doc_id=doc_id, cluster=cluster, doc_outlet=outlet,
             origin=(okey, oname) if okey else None,
             relays=tuple((k, n) for k, n in json.loads(relays or "[]")),
+            withheld=bool(withheld),
         ))
         norm_key = str(ckey) if ckey is not None else text
         texts[norm_key] += 1
@@ -347,7 +401,7 @@ def build_claims(con: duckdb.DuckDBPyConnection) -> int:
     try:
         cur.execute(
             "SELECT claim_id, doc_id, attr_id, role, cluster, doc_outlet, origin_key, origin_name, "
-            "relays, chain, content_text, ckey FROM link_claim_rows "
+            "relays, chain, content_text, ckey, withheld FROM link_claim_rows "
             "ORDER BY claim_id, seq, position, role"
         )
         with TableWriter(con, "link_claims", _CLAIM_SCHEMA) as out:

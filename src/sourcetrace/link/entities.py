@@ -9,7 +9,14 @@ their names meet across the corpus:
   government named by its country, capital or seat is one ("Moscow", "the Kremlin",
   "Russia", "the Russian government");
 - names joined by a document's aliases are one (an acronym or a name of two words or more;
-  a bare "Post" or "Journal" is left alone: it is a different paper in different places);
+  a bare "Post" or "Journal" is left alone as an alias: it is a different paper in
+  different places);
+- a bare newspaper title ("the Post", "the Journal") joins the one outlet of the corpus
+  whose full name ends with it ("New York Post"), and stays apart when several do
+  (the Washington Post and the New York Post);
+- a document with no outlet in ``meta`` is published by the outlet of its house credit
+  line ("With Post wires", "Times staff and wire reports": the paper's own wire desk), and
+  that outlet counts as present in it;
 - people with the same or a near-same surname (rapidfuzz ratio, Zelensky / Zelenskiy) and
   compatible first names are one; a bare surname joins the one full name that has it,
   and stays apart when several do ("Clinton");
@@ -235,6 +242,54 @@ def _extra_outlets(con: duckdb.DuckDBPyConnection) -> Counter[str]:
     return out
 
 
+_SHORT_TITLES = frozenset(
+    "post times journal herald tribune telegraph guardian independent globe sun mirror "
+    "express examiner chronicle observer gazette star inquirer bulletin courier".split()
+)
+"""One-word newspaper titles a paper goes by once named ("the Post"); only these join a
+longer outlet name by its last word."""
+
+_HOUSE_CREDIT = re.compile(
+    r"^\W*(?i:with\s+)?(?i:the\s+)?(?P<name>(?!(?i:with|the)\b)[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3})\s+"
+    r"(?i:wires|wire services|staff and wire reports|staff and wires|wire reports)\W*$"
+)
+
+
+def house_outlet(credit: str) -> str | None:
+    """The paper a house credit line names as its own: "With Post wires" -> "Post"."""
+    m = _HOUSE_CREDIT.match(credit.strip())
+    if m is None or not m.group("name")[:1].isupper():
+        return None
+    return m.group("name")
+
+
+def _house_outlets(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """doc_id -> its outlet by house credit, for documents whose meta names none."""
+    out: dict[str, str] = {}
+    for doc_id, text in con.execute(
+        "SELECT b.doc_id, b.text FROM boilerplate b JOIN documents d USING (doc_id) "
+        "WHERE b.kind = 'credit' AND (d.outlet IS NULL OR d.outlet = '') ORDER BY b.span_start"
+    ).fetchall():
+        name = house_outlet(text or "")
+        if name and doc_id not in out:
+            out[str(doc_id)] = name
+    return out
+
+
+def _join_short_titles(uf: UnionFind[str], variants: dict[tuple[str, str], _Variant]) -> None:
+    """A bare "Post" joins the only corpus outlet named "… Post" (see the module docstring)."""
+    full: dict[str, set[str]] = {}
+    for v in variants.values():
+        words = v.key.split()
+        if v.type == "outlet" and len(words) >= 2 and "of" not in words:
+            full.setdefault(words[-1], set()).add(uf.find(v.key))
+    for v in list(variants.values()):
+        if v.type == "outlet" and v.key in _SHORT_TITLES:
+            roots = full.get(v.key, set())
+            if len(roots) == 1:
+                uf.union(v.key, next(iter(roots)))
+
+
 _NAMES_SCHEMA = pa.schema(
     [("name", pa.string()), ("type", pa.string()), ("ekey", pa.string()),
      ("cname", pa.string()), ("ctype", pa.string())]
@@ -253,7 +308,10 @@ def merge_entities(con: duckdb.DuckDBPyConnection) -> int:
         "WHERE name IS NOT NULL GROUP BY 1, 2"
     ).fetchall():
         variants[(name, typ or "other")] = _Variant(name, typ or "other", int(docs), int(attrs or 0))
-    for name, n in _extra_outlets(con).items():
+    house = _house_outlets(con)
+    extra = _extra_outlets(con)
+    extra.update(Counter(house.values()))
+    for name, n in extra.items():
         v = variants.setdefault((name, "outlet"), _Variant(name, "outlet"))
         v.docs += n
         v.named_by_meta = True
@@ -278,6 +336,7 @@ def merge_entities(con: duckdb.DuckDBPyConnection) -> int:
             if akey and not is_local(alias, v.type):
                 uf.union(v.key, akey)
                 variants.setdefault((alias, v.type), _Variant(alias, v.type, key=akey))
+    _join_short_titles(uf, variants)
     people = [(v.key, v.key) for v in variants.values() if _one_person(v.name, v.type) and v.key]
     # a bare capitalised surname the resolver could not type ("Trump", "Mr. Trump" as
     # "other") may still join the one full name that has it
@@ -310,11 +369,16 @@ def merge_entities(con: duckdb.DuckDBPyConnection) -> int:
         LEFT JOIN link_names n ON n.name = e.name AND n.type = e.type
         """
     )
+    con.execute("CREATE OR REPLACE TABLE link_house_outlets (doc_id VARCHAR, name VARCHAR)")
+    if house:
+        con.executemany("INSERT INTO link_house_outlets VALUES (?, ?)", list(house.items()))
     con.execute(
         """
         CREATE OR REPLACE TABLE link_doc_outlets AS
         SELECT d.doc_id, n.ekey, n.cname AS name
-        FROM documents d JOIN link_names n ON n.name = d.outlet AND n.type = 'outlet'
+        FROM documents d
+        LEFT JOIN link_house_outlets h ON h.doc_id = d.doc_id
+        JOIN link_names n ON n.name = coalesce(nullif(d.outlet, ''), h.name) AND n.type = 'outlet'
         """
     )
     con.execute(
@@ -329,6 +393,25 @@ def merge_entities(con: duckdb.DuckDBPyConnection) -> int:
         FROM link_entity_map m
         JOIN entities e ON e.doc_id = m.doc_id AND e.entity_id = m.entity_id
         GROUP BY m.ekey
+        """
+    )
+    # the outlet that publishes a document is present in it, named or not
+    con.execute(
+        """
+        UPDATE link_sources s
+        SET documents = list_sort(list_distinct(list_concat(s.documents, o.docs))),
+            n_docs = len(list_distinct(list_concat(s.documents, o.docs)))
+        FROM (SELECT ekey, list(doc_id) AS docs FROM link_doc_outlets GROUP BY ekey) o
+        WHERE o.ekey = s.ekey
+        """
+    )
+    con.execute(
+        """
+        INSERT INTO link_sources
+        SELECT o.ekey, any_value(o.name), 'outlet', [any_value(o.name)],
+               list_sort(list_distinct(list(o.doc_id))), count(DISTINCT o.doc_id), 0
+        FROM link_doc_outlets o ANTI JOIN link_sources s ON s.ekey = o.ekey
+        GROUP BY o.ekey
         """
     )
     log.info("entities: %d names in %d merged entities", len(variants), len(clusters))

@@ -11,6 +11,7 @@ adds nothing: its anonymous "a source" is the original's "a source".
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -28,6 +29,7 @@ __all__ = [
     "ChainEnd",
     "Independence",
     "assess",
+    "coordinated_parts",
     "find_near_duplicates",
     "iter_duplicate_groups",
 ]
@@ -42,6 +44,23 @@ stays above 0.8; two articles on the same event written separately stay below 0.
 hand-written cases in tests/test_link.py; the two seed articles: 0.0)."""
 
 
+_COORDINATED = re.compile(
+    r"^(?:the\s+)?(?P<a>[A-Z][\w.'’-]*)\s+and\s+(?P<b>[A-Z][\w.'’-]*)(?P<head>(?:\s+[a-z][\w-]*)+)$"
+)
+
+
+def coordinated_parts(name: str) -> list[str]:
+    """The sources a coordinated source phrase names: "Ukrainian and Western accounts" ->
+    ["Ukrainian accounts", "Western accounts"]; one source -> [name]. Only two capitalised
+    modifiers of one common head are split ("Anti-Russia activists and former politicians"
+    stays one group: it is one set of people at one meeting)."""
+    m = _COORDINATED.match(" ".join(name.split()))
+    if m is None:
+        return [name]
+    head = m.group("head").strip()
+    return [f"{m.group('a')} {head}", f"{m.group('b')} {head}"]
+
+
 @dataclass(frozen=True, slots=True)
 class ChainEnd:
     """One attribution chain of a claim, reduced to what independence needs."""
@@ -51,6 +70,7 @@ class ChainEnd:
     doc_outlet: str | None  # merged key of the document's own outlet (meta)
     origin: tuple[str, str] | None  # (key, name) of the original source; None: unidentified
     relays: tuple[tuple[str, str], ...] = ()  # (key, name) of the hops in between
+    withheld: bool = False  # the speaker denies it or does not confirm it: not its source
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,8 +87,11 @@ def assess(chains: Iterable[ChainEnd]) -> Independence:
     - origins are compared by merged entity key, so two outlets citing one person count once;
     - an outlet given as the origin whose own article in the corpus carries the claim from a
       deeper source only relays it (it becomes an echo, its source counts);
+    - a coordinated origin ("Ukrainian and Western accounts") is two sources;
     - chains with no identified origin add one source only when no chain names one
       (an unnamed origin may well be one of the named ones);
+    - a speaker who denies the claim or says it is not confirmed ("which have not been
+      confirmed by Russia") is no source of it; such a chain counts as an unnamed one;
     - echoes are every document carrying the claim and every relay that is not an origin.
     """
     chains = list(chains)
@@ -81,7 +104,7 @@ def assess(chains: Iterable[ChainEnd]) -> Independence:
     unidentified = False
     for c in chains:
         relays.update(dict(c.relays))
-        if c.origin is None:
+        if c.origin is None or c.withheld:
             unidentified = True
         else:
             origins.setdefault(c.origin[0], c.origin[1])
@@ -90,17 +113,20 @@ def assess(chains: Iterable[ChainEnd]) -> Independence:
         if not clusters:
             continue
         deeper = any(
-            c.origin is not None and c.origin[0] != key for c in chains if c.cluster in clusters
+            c.origin is not None and not c.withheld and c.origin[0] != key
+            for c in chains if c.cluster in clusters
         )
         if deeper:
             relays[key] = origins.pop(key)
-    count = len(origins)
+    parts = {(key, part) for key, name in origins.items() for part in coordinated_parts(name)}
+    names = sorted({part for _, part in parts})
+    count = len(parts)
     if count == 0 and unidentified:
         count = 1
     docs = sorted({c.doc_id for c in chains})
     relay_names = sorted({name for key, name in relays.items() if key not in origins} - set(docs))
     return Independence(
-        original_sources=sorted(set(origins.values())),
+        original_sources=names,
         independent_sources=count,
         echoes=docs + relay_names,
         identified=bool(origins),

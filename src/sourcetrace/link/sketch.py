@@ -33,6 +33,7 @@ __all__ = [
     "normalise_words",
     "numbers_in",
     "signature",
+    "stem",
     "text_shingles",
 ]
 
@@ -82,7 +83,7 @@ def normalise_words(text: str) -> list[str]:
     return [w.lower() for w in _WORD.findall(text)]
 
 
-def _stem(word: str) -> str:
+def stem(word: str) -> str:
     # A crude suffix strip is enough to let "closes"/"closed"/"closing" meet; it is
     # applied identically on both sides of every comparison.
     if word.isdigit() or len(word) <= 4:
@@ -95,7 +96,7 @@ def _stem(word: str) -> str:
 
 def content_terms(words: Iterable[str]) -> list[str]:
     """Content words in order (function words out, negations and numbers in), stemmed."""
-    return [_stem(w.replace(",", "")) for w in words if w not in _STOP]
+    return [stem(w.replace(",", "")) for w in words if w not in _STOP]
 
 
 def content_shingles(terms: list[str]) -> set[str]:

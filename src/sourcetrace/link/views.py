@@ -40,6 +40,7 @@ class AttrView:
     norm: str
     ckey: int | None
     n_terms: int = 0  # content words (0 when too few to be sketched)
+    cue_text: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +68,7 @@ _QUERY = """
 WITH a AS (
     SELECT a.doc_id, list(struct_pack(id := a.attr_id, pos := a.position, parent := a.parent,
         speaker := a.speaker, content := a.content, text := a.content_text, norm := a.content_norm,
-        ckey := a.ckey, n_terms := coalesce(c.n_terms, 0)) ORDER BY a.position) AS attrs
+        ckey := a.ckey, n_terms := coalesce(c.n_terms, 0), cue := a.cue_text) ORDER BY a.position) AS attrs
     FROM attributions a LEFT JOIN contents c ON c.ckey = a.ckey GROUP BY a.doc_id),
 e AS (
     SELECT e.doc_id, list(struct_pack(id := e.entity_id, ekey := m.ekey, name := m.name,
@@ -107,6 +108,7 @@ def iter_doc_views(con: duckdb.DuckDBPyConnection, *, batch: int = 200) -> Itera
                             id=a["id"], position=int(a["pos"]), parent=a["parent"], speaker=a["speaker"],
                             content=_spans(a["content"]), content_text=a["text"] or "",
                             norm=a["norm"] or "", ckey=a["ckey"], n_terms=int(a["n_terms"] or 0),
+                            cue_text=a["cue"] or "",
                         )
                         for a in (attrs or [])
                     ),
