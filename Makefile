@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test test-all model lint clean
+.PHONY: install demo test test-all model bench bench-attribution lint clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -31,6 +31,11 @@ model: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/speed.py
+
+# PolNeAR dev: default pipeline, each attribution mode and textacy side by side
+bench-attribution: $(STAMP)
+	$(BIN)/python -m pip install -q -e '.[dev,corpus,peers]'
+	$(BIN)/python benchmarks/attribution_peers.py
 
 clean:
 	rm -rf $(VENV) out build

@@ -563,3 +563,35 @@ def test_link_coordinated_source_counts_as_two() -> None:
         "Anti-Russia activists and former Russian politicians"]
     verdict = assess([ChainEnd("d", "d", None, ("e:acc", "Ukrainian and Western accounts"))])
     assert verdict.independent_sources == 2
+
+
+@pytest.mark.parametrize(
+    ("key", "state", "parent"),
+    [("page six of new york post", False, "new york post"),
+     ("chief directorate of intelligence for the ministry of defense of ukraine", True,
+      "ministry of defense of ukraine"),
+     ("ministry of defense of ukraine", True, "government of ukraine"),
+     ("media of united states", False, None),  # a country's press is not its government
+     ("new york post", False, None)],
+)
+def test_link_part_of_key(key: str, state: bool, parent: str | None) -> None:
+    keys = {"new york post", "ministry of defense of ukraine", "government of ukraine",
+            "government of united states", "page six of new york post"}
+    assert entities_mod.part_of_key(key, keys, state_body=state) == parent
+
+
+def test_link_a_column_and_its_paper_are_one_source() -> None:
+    claim_text = "the singer had quietly left the country in March"
+    docs = [
+        make_doc("ps1", f"The New York Post’s Page Six reported that {claim_text}.",
+                 [A("The New York Post’s Page Six", "reported", claim_text, "New York Post’s Page Six", "outlet")]),
+        make_doc("ps2", f"The New York Post reported that {claim_text}.",
+                 [A("The New York Post", "reported", claim_text, "New York Post", "outlet")]),
+        make_doc("ps3", f"The Daily Planet reported that {claim_text}.",
+                 [A("The Daily Planet", "reported", claim_text, "Daily Planet", "outlet")]),
+    ]
+    links = link_documents(docs)
+    assert _source(links, "New York Post’s Page Six")["part_of"] == "New York Post"
+    claim = _claim_with(links, "ps1", "a1")
+    assert {m["doc_id"] for m in claim["members"]} == {"ps1", "ps2", "ps3"}
+    assert claim["independent_sources"] == 2  # the Post (with its column) and the Planet

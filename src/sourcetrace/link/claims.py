@@ -345,7 +345,7 @@ _CLAIM_SCHEMA = pa.schema(
 )
 
 
-def _aggregate(claim_id: str, rows: list[tuple[Any, ...]]) -> dict[str, Any]:
+def _aggregate(claim_id: str, rows: list[tuple[Any, ...]], part_of: dict[str, str]) -> dict[str, Any]:
     members: list[dict[str, str]] = []
     seen_members: set[tuple[str, str]] = set()
     chains: list[list[str | None]] = []
@@ -371,7 +371,7 @@ def _aggregate(claim_id: str, rows: list[tuple[Any, ...]]) -> dict[str, Any]:
         norm_key = str(ckey) if ckey is not None else text
         texts[norm_key] += 1
         first_text.setdefault(norm_key, text)
-    verdict = assess(ends)
+    verdict = assess(ends, part_of)
     best = max(texts, key=lambda k: texts[k]) if texts else ""
     return {
         "claim_id": claim_id,
@@ -396,6 +396,7 @@ def build_claims(con: duckdb.DuckDBPyConnection) -> int:
             for row in doc_claim_rows(doc, uf):
                 out.add(row)
     del uf
+    part_of = dict(con.execute("SELECT ekey, parent FROM link_part_of").fetchall())
     count = 0
     cur = con.cursor()
     try:
@@ -411,12 +412,12 @@ def build_claims(con: duckdb.DuckDBPyConnection) -> int:
                 for row in rows:
                     if row[0] != current:
                         if group and current is not None:
-                            out.add(_aggregate(current, group))
+                            out.add(_aggregate(current, group, part_of))
                             count += 1
                         current, group = row[0], []
                     group.append(row[1:])
             if group and current is not None:
-                out.add(_aggregate(current, group))
+                out.add(_aggregate(current, group, part_of))
                 count += 1
     finally:
         cur.close()

@@ -14,6 +14,11 @@ their names meet across the corpus:
 - a bare newspaper title ("the Post", "the Journal") joins the one outlet of the corpus
   whose full name ends with it ("New York Post"), and stays apart when several do
   (the Washington Post and the New York Post);
+- an institution named as a part of another that the corpus knows ("the New York Post's
+  Page Six", "the Chief Directorate of Intelligence for the Ministry of Defense of
+  Ukraine", "Ukraine's Ministry of Defense") is not merged with it but linked ``part_of``
+  it (the Post; the Ministry; the Ukrainian government), which independence uses: a body
+  and the body it belongs to are one source;
 - a document with no outlet in ``meta`` is published by the outlet of its house credit
   line ("With Post wires", "Times staff and wire reports": the paper's own wire desk), and
   that outlet counts as present in it;
@@ -56,6 +61,7 @@ __all__ = [
     "person_core",
     "merge_entities",
     "normalise_name",
+    "part_of_key",
 ]
 
 log = logging.getLogger(__name__)
@@ -290,6 +296,60 @@ def _join_short_titles(uf: UnionFind[str], variants: dict[tuple[str, str], _Vari
                 uf.union(v.key, next(iter(roots)))
 
 
+_INSTITUTIONS = frozenset({"outlet", "government", "intelligence", "military", "organization", "party", "agency"})
+_PART_LINK = re.compile(r"\s(?:of|for|at|in)\s+")
+
+
+_STATE_BODIES = frozenset(
+    "ministry department directorate agency service office council committee intelligence army "
+    "forces military navy police embassy cabinet parliament administration bureau command".split()
+)
+
+
+def part_of_key(key: str, keys: set[str], *, state_body: bool = False) -> str | None:
+    """The key of the institution a normalised name says it belongs to, if ``keys`` has it:
+    "page six of new york post" -> "new york post"; the longest such tail wins. For a state
+    body ("ministry of defense of ukraine") a country at the end stands for its government."""
+    state_body = state_body and bool(set(key.split()[:3]) & _STATE_BODIES)
+    for m in _PART_LINK.finditer(key):
+        tail = _DET.sub("", key[m.end():]).strip()
+        cands = [tail]
+        if state_body:
+            cands.append(f"government of {_SEAT.get(tail, _country(tail))}")
+        for cand in cands:
+            if cand in keys and cand != key:
+                return cand
+    return None
+
+
+def _part_of(clusters: dict[str, _Cluster], ctypes: dict[str, str]) -> dict[str, str]:
+    """root -> root of the institution it is part of (see the module docstring)."""
+    key_root = {v.key: root for root, c in clusters.items() for v in c.variants if v.key}
+    inst = {k for k, r in key_root.items() if ctypes.get(r) in _INSTITUTIONS}
+    out: dict[str, str] = {}
+    for root, cluster in clusters.items():
+        if ctypes.get(root) not in _INSTITUTIONS:
+            continue
+        for v in sorted(cluster.variants, key=lambda v: -len(v.key.split())):
+            state = ctypes.get(root) in {"government", "intelligence", "military"}
+            parent = part_of_key(v.key, inst, state_body=state) if v.key else None
+            if parent is not None and key_root[parent] != root:
+                out[root] = key_root[parent]
+                break
+    # no cycles: a part of a part is fine, a loop is cut where it closes
+    for root in list(out):
+        seen = {root}
+        node = out.get(root)
+        while node is not None and node in out:
+            if node in seen:
+                out.pop(root)
+                break
+            seen.add(node)
+            node = out.get(node)
+    return out
+
+
+_PART_SCHEMA = pa.schema([("ekey", pa.string()), ("parent", pa.string())])
 _NAMES_SCHEMA = pa.schema(
     [("name", pa.string()), ("type", pa.string()), ("ekey", pa.string()),
      ("cname", pa.string()), ("ctype", pa.string())]
@@ -351,11 +411,16 @@ def merge_entities(con: duckdb.DuckDBPyConnection) -> int:
     for v in variants.values():
         if v.key:
             clusters.setdefault(uf.find(v.key), _Cluster()).variants.append(v)
+    ctypes: dict[str, str] = {}
     with TableWriter(con, "link_names", _NAMES_SCHEMA) as out:
         for root, cluster in clusters.items():
             cname, ctype = canonical_name([(v.name, v.type, max(v.docs, 1)) for v in cluster.variants])
+            ctypes[root] = ctype
             for v in cluster.variants:
                 out.add({"name": v.name, "type": v.type, "ekey": f"e:{root}", "cname": cname, "ctype": ctype})
+    with TableWriter(con, "link_part_of", _PART_SCHEMA) as out:
+        for part, whole in _part_of(clusters, ctypes).items():
+            out.add({"ekey": f"e:{part}", "parent": f"e:{whole}"})
 
     con.execute(
         """
@@ -472,13 +537,18 @@ def _first_names_agree(a: str, b: str) -> bool:
 def iter_sources(cur: duckdb.DuckDBPyConnection, *, limit: int | None = None) -> Iterator[dict[str, Any]]:
     """`corpus sources` records, most attributions first."""
     sql = (
-        "SELECT name, type, list_filter(variants, lambda x: x <> name), documents, attributions "
-        "FROM link_sources ORDER BY attributions DESC, n_docs DESC, name, ekey"
+        "SELECT s.name, s.type, list_filter(s.variants, lambda x: x <> s.name), s.documents, s.attributions, "
+        "w.name FROM link_sources s LEFT JOIN link_part_of p ON p.ekey = s.ekey "
+        "LEFT JOIN link_sources w ON w.ekey = p.parent "
+        "ORDER BY s.attributions DESC, s.n_docs DESC, s.name, s.ekey"
     )
     if limit is not None:
         sql += f" LIMIT {int(limit)}"
     cur.execute(sql)
     while rows := cur.fetchmany(1000):
-        for name, typ, aliases, docs, attrs in rows:
-            yield {"name": name, "type": typ, "aliases": list(aliases or []),
-                   "documents": list(docs or []), "attributions": int(attrs or 0)}
+        for name, typ, aliases, docs, attrs, whole in rows:
+            record: dict[str, Any] = {"name": name, "type": typ, "aliases": list(aliases or []),
+                                      "documents": list(docs or []), "attributions": int(attrs or 0)}
+            if whole:
+                record["part_of"] = whole  # beyond CONTRACT's keys; readers may ignore it
+            yield record

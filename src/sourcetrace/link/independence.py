@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 import duckdb
@@ -81,13 +81,23 @@ class Independence:
     identified: bool  # False when no chain names its original source
 
 
-def assess(chains: Iterable[ChainEnd]) -> Independence:
+def _top(key: str, part_of: Mapping[str, str]) -> str:
+    seen = {key}
+    while key in part_of and part_of[key] not in seen:
+        key = part_of[key]
+        seen.add(key)
+    return key
+
+
+def assess(chains: Iterable[ChainEnd], part_of: Mapping[str, str] | None = None) -> Independence:
     """Count the distinct original sources of one claim and list its echoes.
 
     - origins are compared by merged entity key, so two outlets citing one person count once;
     - an outlet given as the origin whose own article in the corpus carries the claim from a
       deeper source only relays it (it becomes an echo, its source counts);
     - a coordinated origin ("Ukrainian and Western accounts") is two sources;
+    - origins that are parts of one institution (``part_of``: Page Six and the New York
+      Post; Ukraine's Ministry of Defense and its government) are one source;
     - chains with no identified origin add one source only when no chain names one
       (an unnamed origin may well be one of the named ones);
     - a speaker who denies the claim or says it is not confirmed ("which have not been
@@ -118,9 +128,17 @@ def assess(chains: Iterable[ChainEnd]) -> Independence:
         )
         if deeper:
             relays[key] = origins.pop(key)
-    parts = {(key, part) for key, name in origins.items() for part in coordinated_parts(name)}
-    names = sorted({part for _, part in parts})
-    count = len(parts)
+    part_of = part_of or {}
+    units: set[tuple[str, str]] = set()  # (top institution, coordinated part)
+    for key, name in origins.items():
+        split = coordinated_parts(name)
+        top = _top(key, part_of)
+        if len(split) > 1:
+            units.update((top, part) for part in split)
+        else:
+            units.add((top, ""))
+    names = sorted({part for name in origins.values() for part in coordinated_parts(name)})
+    count = len(units)
     if count == 0 and unidentified:
         count = 1
     docs = sorted({c.doc_id for c in chains})
