@@ -12,8 +12,9 @@ standard English rule lemmatizer (spacy-lookups-data) is added for it, and its t
 counted in the peer's. textacy raises ValueError on a text with an odd number of quote
 marks; such documents score as empty and are counted.
 
-Needs the ``peers`` extra for the peer (``pip install -e '.[peers]'``; without it the peer
-is skipped with a message). Usage:
+Needs the ``peers`` extra for the peer (``pip install -e '.[peers]'``) and the
+``transformer`` extra for ``--attribution transformer``; without them those rows are
+skipped with a message. Usage:
     python benchmarks/attribution_peers.py [--limit N] [--shared ../shared]
 """
 
@@ -25,6 +26,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from sourcetrace.errors import SourcetraceError
 from sourcetrace.evaluate import METRICS, format_table, load_records, score_documents
 from sourcetrace.model import Attribution, Document, Span
 from sourcetrace.nlp import load_model
@@ -109,7 +111,11 @@ def main() -> None:
 
     rows: list[tuple[str, Any, float]] = []
     for mode in ATTRIBUTION_MODES:
-        analyze(Document(doc_id="warm", text=gold[0].text), mode=mode)
+        try:
+            analyze(Document(doc_id="warm", text=gold[0].text), mode=mode)
+        except SourcetraceError as e:  # the transformer extra is not installed
+            print(f"mode {mode} skipped: {e}")
+            continue
         t0 = time.perf_counter()
         pred = [analyze(Document(doc_id=g.doc_id, text=g.text), mode=mode) for g in gold]
         seconds = time.perf_counter() - t0

@@ -84,8 +84,10 @@ def cli() -> None:
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Output file, or a directory (one JSON per document).")
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "json", "table", "html"]), default="jsonl", show_default=True)
 @click.option("--jobs", type=int, default=1, show_default=True, help="Worker processes.")
-@click.option("--attribution", "mode", type=click.Choice(["rules", "combined"]), default="rules", show_default=True,
-              help="combined: add the learned role labeller's finds (needs its model; experimental).")
+@click.option("--attribution", "mode", type=click.Choice(["rules", "combined", "transformer"]), default="rules",
+              show_default=True,
+              help="combined: add the CNN role labeller's finds; transformer: the MiniLM role labeller first "
+                   "(slower, more accurate on PolNeAR; needs pip install 'sourcetrace[transformer]').")
 def analyze(paths: tuple[str, ...], output: Path | None, fmt: str, jobs: int, mode: str) -> None:
     """Analyze articles (.txt .html .jsonl .warc, directories, - for stdin)."""
     if mode == "combined":
@@ -97,6 +99,13 @@ def analyze(paths: tuple[str, ...], output: Path | None, fmt: str, jobs: int, mo
             raise click.ClickException(
                 f"{e}; train it with src/sourcetrace/train/roles.cfg or set SOURCETRACE_ROLES_MODEL"
             ) from e
+    if mode == "transformer":
+        from .attribution.transformer import TransformerMissing, load_head
+
+        try:
+            load_head()
+        except TransformerMissing as e:
+            raise click.ClickException(str(e)) from e
     run = _Run()
     docs = list(run.analyzed(run.inputs(paths), jobs=jobs, mode=mode))
     try:
@@ -208,14 +217,24 @@ def eval_cmd(gold: Path, pred: Path, as_json: bool) -> None:
 @click.option("--silver-fraction", type=float, default=0.5, show_default=True,
               help="Share of the PolNeAR CoreNLP silver sentences used for tags and NER.")
 @click.option("--install/--no-install", default=True, show_default=True,
-              help="Copy the best model into the package (src/sourcetrace/models/en_sourcetrace).")
-def train(shared: Path, workdir: Path, max_epochs: int, max_steps: int, silver_fraction: float, install: bool) -> None:
-    """Rebuild the bundled English model from ../shared/data (takes about an hour on one core)."""
-    from .train import train_model
+              help="Copy the best model into the package (src/sourcetrace/models/).")
+@click.option("--component", type=click.Choice(["model", "roles", "minilm"]), default="model", show_default=True,
+              help="model: the English spaCy model (about an hour on one core); roles: the CNN role labeller "
+                   "(--max-steps, default 3500, ~25 min); minilm: the transformer labeller's head "
+                   "(--max-epochs; needs the transformer extra; ~15 min).")
+def train(shared: Path, workdir: Path, max_epochs: int, max_steps: int, silver_fraction: float, install: bool,
+          component: str) -> None:
+    """Rebuild a bundled model from ../shared/data."""
+    from .train import train_minilm_head, train_model, train_roles
 
     try:
-        scores = train_model(shared, workdir, max_epochs=max_epochs, max_steps=max_steps,
-                             silver_fraction=silver_fraction, install=install)
+        if component == "model":
+            scores = train_model(shared, workdir, max_epochs=max_epochs, max_steps=max_steps,
+                                 silver_fraction=silver_fraction, install=install)
+        elif component == "roles":
+            scores = train_roles(shared, workdir, max_steps=max_steps or 3500, install=install)
+        else:
+            scores = train_minilm_head(shared, workdir, epochs=max_epochs, install=install)
     except SourcetraceError as e:
         raise click.ClickException(str(e)) from e
     click.echo(json.dumps(scores, indent=1))

@@ -74,46 +74,44 @@ def _run(doc: Document, stages: Iterable[Stage]) -> Document:
 
 
 def _add_learned(doc: Document) -> Document:
-    """Rules first; then the learned role labeller's attributions where the rules found
-    nothing (neither the cue nor the content overlaps a rules attribution)."""
+    """Rules first; then the CNN role labeller's attributions where the rules found nothing."""
+    from .attribution.combine import add_missing
     from .attribution.learned import extract_attributions_learned
-    from .model import Attribution
 
     learned = extract_attributions_learned(doc).attributions
-
-    def overlaps(a: tuple[tuple[int, int], ...], b: tuple[tuple[int, int], ...]) -> bool:
-        return any(x[0] < y[1] and y[0] < x[1] for x in a for y in b)
-
-    extra = [
-        a for a in learned
-        if not any(overlaps(a.cue, r.cue) or overlaps(a.content, r.content) for r in doc.attributions)
-    ]
-    merged = sorted([*doc.attributions, *extra], key=lambda a: (a.cue or a.content)[0])
-    renumber = {a.id: f"a{n + 1}" for n, a in enumerate(merged)}
-    attrs = tuple(
-        Attribution(id=renumber[a.id], source=a.source, cue=a.cue, content=a.content, kind=a.kind,
-                    parent=renumber.get(a.parent) if a.parent else None, speaker=a.speaker,
-                    certainty=a.certainty, extra={**a.extra, **({"learned": True} if a in extra else {})})
-        for a in merged
-    )
-    return doc.with_(attributions=attrs)
+    return doc.with_(attributions=add_missing(doc.attributions, learned))
 
 
-ATTRIBUTION_MODES = ("rules", "combined")
+def _transformer_first(doc: Document) -> Document:
+    """The transformer labeller's outermost attributions; the rules' nested ones and misses."""
+    from .attribution.combine import learned_first
+    from .attribution.transformer import extract_attributions_transformer
+
+    learned = extract_attributions_transformer(doc).attributions
+    return doc.with_(attributions=learned_first(doc.attributions, learned))
+
+
+ATTRIBUTION_MODES = ("rules", "combined", "transformer")
 
 
 def stages_for(mode: str = "rules") -> tuple[Stage, ...]:
-    """The stage list for an attribution mode: `rules` (default) or `combined` (rules plus the
-    optional learned role labeller, which needs its model; see attribution/learned.py)."""
+    """The stage list for an attribution mode: `rules` (default), `combined` (rules plus the
+    CNN role labeller where they found nothing; attribution/learned.py) or `transformer`
+    (the MiniLM role labeller first, the rules for nesting and misses; needs the
+    transformer extra; attribution/transformer.py)."""
     if mode not in ATTRIBUTION_MODES:
         raise StageError(f"E504: unknown attribution mode {mode!r}; use one of {ATTRIBUTION_MODES}")
     if mode == "rules":
         return STAGES
+    extra = {
+        "combined": Stage("attribution.learned.v1", _add_learned, ("attributions",), ("attributions",)),
+        "transformer": Stage("attribution.transformer.v1", _transformer_first, ("attributions",), ("attributions",)),
+    }[mode]
     out: list[Stage] = []
     for stage in STAGES:
         out.append(stage)
         if stage.name.startswith("attribution."):
-            out.append(Stage("attribution.learned.v1", _add_learned, ("attributions",), ("attributions",)))
+            out.append(extra)
     return tuple(out)
 
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from ..errors import ConfigError
 
-__all__ = ["CONFIG", "evaluate_model", "train_model"]
+__all__ = ["CONFIG", "ROLES_CONFIG", "evaluate_model", "train_minilm_head", "train_model", "train_roles"]
 
 CONFIG = Path(__file__).parent / "config.cfg"
 log = logging.getLogger(__name__)
@@ -122,3 +122,49 @@ def train_model(
         shutil.copytree(best, target)
         (target / "accuracy.json").write_text(json.dumps(scores, indent=1) + "\n", encoding="utf-8")
     return scores
+
+
+ROLES_CONFIG = Path(__file__).with_name("roles.cfg")
+
+
+def train_roles(shared: Path, workdir: Path, *, max_steps: int = 3500, install: bool = True) -> dict[str, Any]:
+    """Rebuild the CNN role labeller (``models/en_sourcetrace_roles``) from PolNeAR train/dev."""
+    from spacy.cli.train import train as spacy_train
+
+    from .roles import convert_split
+
+    polnear = shared / "data" / "polnear"
+    if not (polnear / "train").is_dir():
+        raise ConfigError(f"E601: PolNeAR not found at {polnear}; pass --shared")
+    corpus = workdir / "roles"
+    for name in ("train", "dev"):
+        convert_split(polnear / name, corpus / f"{name}.spacy", split=True)
+    out = workdir / "roles-output"
+    spacy_train(ROLES_CONFIG, out, overrides={
+        "paths.train": str(corpus / "train.spacy"), "paths.dev": str(corpus / "dev.spacy"),
+        "training.max_steps": max_steps,
+    })
+    best = out / "model-best"
+    if install:
+        target = Path(__file__).parents[1] / "models" / "en_sourcetrace_roles"
+        if target.exists():
+            shutil.rmtree(target)
+        shutil.copytree(best, target)
+    return json.loads((best / "meta.json").read_text(encoding="utf-8")).get("performance", {})
+
+
+def train_minilm_head(shared: Path, workdir: Path, *, epochs: int = 12, install: bool = True) -> dict[str, Any]:
+    """Rebuild the transformer labeller's head (``models/en_sourcetrace_roles_minilm``);
+    needs the transformer extra."""
+    from ..attribution.transformer import DEFAULT_HEAD
+    from .transformer_roles import featurize, train_head
+
+    polnear = shared / "data" / "polnear"
+    if not (polnear / "train").is_dir():
+        raise ConfigError(f"E601: PolNeAR not found at {polnear}; pass --shared")
+    build = workdir / "minilm"
+    for split in ("train", "dev"):
+        if not (build / f"{split}.pt").exists():
+            featurize(polnear / split, build / f"{split}.pt")
+    out = DEFAULT_HEAD if install else build / "head"
+    return train_head(build / "train.pt", build / "dev.pt", polnear / "dev", out, epochs=epochs)

