@@ -595,3 +595,15 @@ def test_link_a_column_and_its_paper_are_one_source() -> None:
     claim = _claim_with(links, "ps1", "a1")
     assert {m["doc_id"] for m in claim["members"]} == {"ps1", "ps2", "ps3"}
     assert claim["independent_sources"] == 2  # the Post (with its column) and the Planet
+
+
+def test_link_a_state_is_named_by_its_government_whatever_stood_for_it() -> None:
+    docs = [
+        make_doc("s1", "Moscow said that the talks were over.",
+                 [A("Moscow", "said", "the talks were over", "Moscow", "government")]),
+        make_doc("s2", "The Kremlin said that no deal was near.",
+                 [A("The Kremlin", "said", "no deal was near", "Kremlin", "government")]),
+    ]
+    assert _source(link_documents(docs), "Russian government")["documents"] == ["s1", "s2"]
+    assert entities_mod.state_name("government of united states", "government") == "US government"
+    assert entities_mod.state_name("ministry of defense of ukraine", "government") is None

@@ -27,7 +27,7 @@ from ..model import Document
 
 __all__ = ["LINK_VERSION", "CorpusLinks", "link_corpus", "link_documents"]
 
-LINK_VERSION = "2.0"
+LINK_VERSION = "2.1"
 """Bumped when the link stages change what they compute, so stores relink on next use."""
 
 log = logging.getLogger(__name__)

@@ -62,6 +62,7 @@ __all__ = [
     "merge_entities",
     "normalise_name",
     "part_of_key",
+    "state_name",
 ]
 
 log = logging.getLogger(__name__)
@@ -226,6 +227,20 @@ def canonical_name(variants: list[tuple[str, str, int]]) -> tuple[str, str]:
     if name.startswith(("the ", "a ", "an ")):
         name = _DET.sub("", name)
     return name, typ
+
+
+_STATE_ADJECTIVE = {country: adj.capitalize() for adj, country in _COUNTRY.items()
+                    if adj.isalpha() and len(adj) > 3 and adj not in {"america", "european"}}
+_STATE_ADJECTIVE["united states"] = "US"
+
+
+def state_name(key: str, type_: str) -> str | None:
+    """The name of a state's government cluster, whatever stood for it in the text
+    ("Moscow", "the Kremlin", "Russia" -> "Russian government")."""
+    if type_ != "government" or not key.startswith("government of "):
+        return None
+    adjective = _STATE_ADJECTIVE.get(key[len("government of "):])
+    return f"{adjective} government" if adjective else None
 
 
 def _extra_outlets(con: duckdb.DuckDBPyConnection) -> Counter[str]:
@@ -415,6 +430,8 @@ def merge_entities(con: duckdb.DuckDBPyConnection) -> int:
     with TableWriter(con, "link_names", _NAMES_SCHEMA) as out:
         for root, cluster in clusters.items():
             cname, ctype = canonical_name([(v.name, v.type, max(v.docs, 1)) for v in cluster.variants])
+            state_key = next((v.key for v in cluster.variants if v.key.startswith("government of ")), root)
+            cname = state_name(state_key, ctype) or cname
             ctypes[root] = ctype
             for v in cluster.variants:
                 out.add({"name": v.name, "type": v.type, "ekey": f"e:{root}", "cname": cname, "ctype": ctype})
