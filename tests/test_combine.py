@@ -78,7 +78,7 @@ def test_transformer_mode_end_to_end_when_its_extra_is_installed() -> None:
     from sourcetrace.model import Document
     from sourcetrace.pipeline import analyze
 
-    if not (DEFAULT_HEAD / "head.pt").exists():
+    if not (DEFAULT_HEAD / "config.json").exists():
         pytest.skip(f"no transformer head at {DEFAULT_HEAD}")
     text = ("The mayor said on Monday that the old bridge would close in May. "
             "“We have no choice,” she told reporters.")
@@ -86,3 +86,25 @@ def test_transformer_mode_end_to_end_when_its_extra_is_installed() -> None:
     doc.check_spans()
     cues = {text[s:e] for a in doc.attributions for s, e in a.cue}
     assert "said" in cues
+
+
+def test_decode_keeps_words_whole_and_bio_valid() -> None:
+    import pytest
+
+    torch = pytest.importorskip("torch")
+    from sourcetrace.attribution.transformer import decode
+    from sourcetrace.train.roles import TAGS
+
+    text = "Mizintsev said no"
+    offsets = [(0, 2), (2, 9), (10, 14), (15, 17)]  # "Mi" "zintsev" "said" "no"
+    scores = torch.full((4, len(TAGS)), -5.0)
+
+    def put(i: int, tag: str, value: float) -> None:
+        scores[i, TAGS.index(tag)] = value
+
+    # argmax would start a source inside the word ("zintsev") and continue a content
+    # right after a cue (an invalid I- tag)
+    for i, tag, value in [(0, "O", 1.0), (0, "B-SRC", 0.5), (1, "B-SRC", 5.0), (1, "I-SRC", 3.0),
+                          (2, "B-CUE", 5.0), (3, "I-CNT", 5.0), (3, "B-CNT", 4.0)]:
+        put(i, tag, value)
+    assert decode(text, offsets, scores) == [("SRC", (0, 9)), ("CUE", (10, 14)), ("CNT", (15, 17))]

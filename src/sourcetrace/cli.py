@@ -220,8 +220,8 @@ def eval_cmd(gold: Path, pred: Path, as_json: bool) -> None:
               help="Copy the best model into the package (src/sourcetrace/models/).")
 @click.option("--component", type=click.Choice(["model", "roles", "minilm"]), default="model", show_default=True,
               help="model: the English spaCy model (about an hour on one core); roles: the CNN role labeller "
-                   "(--max-steps, default 3500, ~25 min); minilm: the transformer labeller's head "
-                   "(--max-epochs; needs the transformer extra; ~15 min).")
+                   "(--max-steps, default 3500, ~25 min); minilm: the transformer labeller's three heads "
+                   "(needs the transformer extra; ~1 hour on two cores).")
 def train(shared: Path, workdir: Path, max_epochs: int, max_steps: int, silver_fraction: float, install: bool,
           component: str) -> None:
     """Rebuild a bundled model from ../shared/data."""
@@ -234,7 +234,7 @@ def train(shared: Path, workdir: Path, max_epochs: int, max_steps: int, silver_f
         elif component == "roles":
             scores = train_roles(shared, workdir, max_steps=max_steps or 3500, install=install)
         else:
-            scores = train_minilm_head(shared, workdir, epochs=max_epochs, install=install)
+            scores = train_minilm_head(shared, workdir, install=install)
     except SourcetraceError as e:
         raise click.ClickException(str(e)) from e
     click.echo(json.dumps(scores, indent=1))

@@ -43,7 +43,6 @@ __all__ = [
     "parse_features",
     "surface_features",
     "tag_roles_transformer",
-    "word_level",
 ]
 
 Span = tuple[int, int]
@@ -226,35 +225,91 @@ def build_head(n_in: int, hidden: int = 128, proj: int = 256, dropout: float = 0
     return RoleHead()
 
 
+def _ensemble(heads: list[tuple[Any, int]]) -> Any:
+    """Heads averaged in probability; each reads the first ``n_in`` features (the MiniLM and
+    surface ones come first, so a head trained without parse features fits too)."""
+    torch = _torch()
+
+    class Ensemble(torch.nn.Module):  # type: ignore[misc, name-defined]
+        def __init__(self) -> None:
+            super().__init__()
+            self.heads = torch.nn.ModuleList([h for h, _ in heads])
+            self.widths = [n for _, n in heads]
+
+        def forward(self, x: Any) -> Any:
+            probs = [h(x[..., :n]).softmax(-1) for h, n in zip(self.heads, self.widths, strict=True)]
+            return (sum(probs) / len(probs)).clamp_min(1e-9).log()
+
+    return Ensemble()
+
+
 @lru_cache(maxsize=2)
 def load_head(path: str | None = None) -> Any:
+    """The trained head (or heads: ``config.json`` may list several, averaged)."""
     torch = _torch()
     where = Path(path or os.environ.get(_ENV) or DEFAULT_HEAD)
-    if not (where / "head.pt").is_file():
+    if not (where / "config.json").is_file():
         raise TransformerMissing(f"E521: no transformer role head at {where} (train it with sourcetrace train)")
     config = json.loads((where / "config.json").read_text(encoding="utf-8"))
-    head = build_head(config["n_in"], hidden=config["hidden"], proj=config["proj"])
-    head.load_state_dict(torch.load(where / "head.pt", map_location="cpu", weights_only=True))
-    head.eval()
-    head.parse_features = bool(config.get("parse_features", False))
-    return head
+    heads = []
+    for entry in config.get("heads", [{**config, "file": "head.pt"}]):
+        head = build_head(entry["n_in"], hidden=entry["hidden"], proj=entry["proj"])
+        head.load_state_dict(torch.load(where / entry["file"], map_location="cpu", weights_only=True))
+        head.eval()
+        heads.append((head, int(entry["n_in"])))
+    model = heads[0][0] if len(heads) == 1 else _ensemble(heads)
+    model.eval()
+    model.parse_features = any(e.get("parse_features", False) for e in config.get("heads", [config]))
+    return model
 
 
-def word_level(text: str, offsets: list[Span], tags: list[str]) -> list[str]:
-    """Give every piece inside a word the tag of the word's first piece ("Mi" "##zintsev"
-    is one word: a span never starts or ends inside it)."""
-    out = list(tags)
-    for i in range(1, len(offsets)):
-        s, prev_end = offsets[i][0], offsets[i - 1][1]
-        if s == prev_end and text[s - 1 : s].isalnum() and text[s : s + 1].isalnum():
-            out[i] = "O" if out[i - 1] == "O" else "I-" + out[i - 1].split("-", 1)[1]
-    return out
+def _continues_word(text: str, offsets: list[Span], i: int) -> bool:
+    s, prev_end = offsets[i][0], offsets[i - 1][1]
+    return s == prev_end and text[s - 1 : s].isalnum() and text[s : s + 1].isalnum()
+
+
+def _allowed() -> tuple[Any, Any]:
+    """Tag transitions a BIO sequence allows: anywhere, and inside a word ("Mi" "##zintsev"
+    is one word, so a span never starts or ends inside it)."""
+    import numpy as np
+
+    n = len(TAGS)
+    anywhere = np.zeros((n, n), dtype=bool)
+    inside = np.zeros((n, n), dtype=bool)
+    for i, prev in enumerate(TAGS):
+        for j, tag in enumerate(TAGS):
+            if tag.startswith("I-"):
+                ok = prev != "O" and prev[2:] == tag[2:]
+                anywhere[i, j] = ok
+                inside[i, j] = ok
+            else:
+                anywhere[i, j] = True
+                inside[i, j] = prev == "O" and tag == "O"
+    return anywhere, inside
 
 
 def decode(text: str, offsets: list[Span], scores: Any) -> list[tuple[str, Span]]:
-    """Role spans from per-piece tag scores (argmax, then whole words)."""
-    tags = [TAGS[i] for i in scores.argmax(-1).tolist()]
-    return tags_to_spans(offsets, word_level(text, offsets, tags))
+    """Role spans from per-piece tag scores: the best valid BIO sequence (Viterbi over
+    log-probabilities, whole words kept whole)."""
+    import numpy as np
+
+    logp = scores.log_softmax(-1).detach().cpu().numpy().astype(np.float64)
+    n, k = logp.shape
+    anywhere, inside = _allowed()
+    neg = -1e9
+    start = np.array([0.0 if not t.startswith("I-") else neg for t in TAGS])
+    best = logp[0] + start
+    back = np.zeros((n, k), dtype=np.int64)
+    for i in range(1, n):
+        mask = inside if _continues_word(text, offsets, i) else anywhere
+        cand = best[:, None] + np.where(mask, 0.0, neg)
+        back[i] = cand.argmax(0)
+        best = cand.max(0) + logp[i]
+    path = [int(best.argmax())]
+    for i in range(n - 1, 0, -1):
+        path.append(int(back[i, path[-1]]))
+    tags = [TAGS[j] for j in reversed(path)]
+    return tags_to_spans(offsets, tags)
 
 
 def tag_roles_transformer(text: str, head: Any | None = None, sdoc: Any | None = None) -> list[tuple[str, Span]]:

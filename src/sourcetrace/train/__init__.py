@@ -153,18 +153,15 @@ def train_roles(shared: Path, workdir: Path, *, max_steps: int = 3500, install: 
     return json.loads((best / "meta.json").read_text(encoding="utf-8")).get("performance", {})
 
 
-def train_minilm_head(shared: Path, workdir: Path, *, epochs: int = 12, install: bool = True) -> dict[str, Any]:
-    """Rebuild the transformer labeller's head (``models/en_sourcetrace_roles_minilm``);
+def train_minilm_head(shared: Path, workdir: Path, *, install: bool = True) -> dict[str, Any]:
+    """Rebuild the transformer labeller's heads (``models/en_sourcetrace_roles_minilm``);
     needs the transformer extra."""
     from ..attribution.transformer import DEFAULT_HEAD
-    from .transformer_roles import featurize, train_head
+    from .transformer_roles import train_ensemble
 
     polnear = shared / "data" / "polnear"
     if not (polnear / "train").is_dir():
         raise ConfigError(f"E601: PolNeAR not found at {polnear}; pass --shared")
-    build = workdir / "minilm"
-    for split in ("train", "dev"):
-        if not (build / f"{split}.pt").exists():
-            featurize(polnear / split, build / f"{split}.pt")
-    out = DEFAULT_HEAD if install else build / "head"
-    return train_head(build / "train.pt", build / "dev.pt", polnear / "dev", out, epochs=epochs)
+    out = DEFAULT_HEAD if install else workdir / "minilm-heads"
+    heads = train_ensemble(polnear, workdir / "minilm", out)
+    return {h["file"]: h["dev"] for h in heads}
