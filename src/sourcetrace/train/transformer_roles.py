@@ -152,7 +152,8 @@ def train_head(train_path: Path, dev_path: Path, dev_gold: Path, out_dir: Path, 
             best = {"f1": f1, "epoch": epoch,
                     "metrics": {k: round(v["f1"], 4) for k, v in metrics.items()}}
             out_dir.mkdir(parents=True, exist_ok=True)
-            torch.save(head.state_dict(), out_dir / file)
+            # float16 halves the package's share; the head runs in float32 after loading
+            torch.save({k: v.half() for k, v in head.state_dict().items()}, out_dir / file)
     log(f"best epoch {best['epoch']}: dev attribution F1 {best['f1']:.3f}; saved to {out_dir / file}")
     return {**config, "dev": best}
 
