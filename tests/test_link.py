@@ -530,6 +530,7 @@ def test_link_bare_title_stays_apart_when_two_papers_have_it() -> None:
 @pytest.mark.parametrize(
     ("cue", "withheld"),
     [("have not been confirmed", True), ("could not independently verify", True), ("denied", True),
+     ("didn't confirm", True),
      ("did not deny", False), ("confirmed", False), ("said", False)],
 )
 def test_link_withholds(cue: str, withheld: bool) -> None:

@@ -66,12 +66,12 @@ def learned_first(rules: Sequence[Attribution], learned: Sequence[Attribution]) 
 
     out: list[Attribution] = []
     rules_top = [r for r in rules if not r.parent]
-    claimed: dict[str, str] = {}  # rules id -> the id it goes by now
+    claimed: set[str] = set()  # rules attributions the labeller found too (they keep their id)
     for n, a in enumerate(learned):
         match = next((r for r in rules_top if r.id not in claimed
                       and _overlaps(a.cue, r.cue) and _overlaps(a.content, r.content)), None)
         if match is not None:
-            claimed[match.id] = match.id
+            claimed.add(match.id)
             out.append(Attribution(id=match.id, source=a.source or match.source, cue=a.cue, content=a.content,
                                    kind=match.kind, certainty=match.certainty,
                                    extra={**match.extra, "learned": True}))

@@ -203,10 +203,10 @@ ANAPHOR_WINDOW = 400
 """Characters back from an anaphoric content within which its antecedent is looked for:
 the same sentence or the one before it."""
 
-_ANAPHORS = frozenset("which it this that these those so what".split())
+_ANAPHORS = frozenset("which it this that these those so".split())
 _DEFINITE = re.compile(r"^(?:the|this|that|these|those|such)\s+(?:\w+\s+)?(?P<head>\w+)$", re.IGNORECASE)
 _WITHHOLD = re.compile(
-    r"\b(?:not|never|n't|no|declined to|refused to|would not|could not)\b.*\b(?:confirm\w*|verif\w*|corroborat\w*)\b"
+    r"(?:\b(?:not|never|no|declined to|refused to)\b|n't\b).*\b(?:confirm\w*|verif\w*|corroborat\w*)\b"
     r"|^(?:denied|denies|deny|denying|disputed|disputes|dismissed|dismisses|rejected|rejects|refuted|refutes)\b",
     re.IGNORECASE,
 )
