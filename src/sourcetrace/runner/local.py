@@ -38,6 +38,19 @@ def _analyze_dict(data: dict[str, Any], mode: str = "rules") -> dict[str, Any]:
         return {"_failure": str(e), "doc_id": doc.doc_id}
 
 
+def _one_thread_each() -> None:
+    """N workers on N cores: each keeps to one thread (torch, for the transformer mode,
+    would otherwise start one per core in every worker)."""
+    import os
+
+    os.environ["OMP_NUM_THREADS"] = "1"
+    try:
+        import torch
+    except ImportError:
+        return
+    torch.set_num_threads(1)
+
+
 class LocalRunner:
     """`jobs=1` runs in this process with batched parsing; more uses a process pool."""
 
@@ -53,7 +66,8 @@ class LocalRunner:
                 except SourcetraceError as e:
                     yield Failure(doc.doc_id, str(e))
             return
-        with ProcessPoolExecutor(max_workers=self.jobs) as pool:
+        init = _one_thread_each if self.mode == "transformer" else None
+        with ProcessPoolExecutor(max_workers=self.jobs, initializer=init) as pool:
             work = partial(_analyze_dict, mode=self.mode)
             for out in pool.map(work, (d.to_dict() for d in docs), chunksize=4):
                 if "_failure" in out:
