@@ -199,3 +199,55 @@ def test_corpus_cli_is_registered_in_the_main_cli(db: Path) -> None:
 
     result = CliRunner().invoke(cli, ["corpus", "sources", "--db", str(db), "--format", "json"])
     assert result.exit_code == 0 and json.loads(result.stdout)
+
+
+def _gold_record(doc_id: str, text: str, source: str, cue: str, content: str, name: str, typ: str) -> dict:
+    def span(part: str) -> list[int]:
+        k = text.index(part)
+        return [k, k + len(part)]
+
+    return {"schema": "sourcetrace/1", "doc_id": doc_id, "text": text, "meta": {}, "boilerplate": [],
+            "attributions": [{"id": "a1", "source": [span(source)], "cue": [span(cue)], "content": [span(content)],
+                              "kind": "indirect", "parent": None, "speaker": "e1", "certainty": "asserted"}],
+            "entities": [{"id": "e1", "name": name, "type": typ, "mentions": [span(source)]}]}
+
+
+def test_corpus_cli_eval_against_a_corpus_gold(tmp_path: Path, db: Path) -> None:
+    gold = tmp_path / "gold"
+    gold.mkdir()
+    claim = "the old river bridge will close for repairs in May"
+    records = {
+        "ledger": _gold_record("ledger", ARTICLES["ledger.txt"], "Mayor Jane Doe", "said", claim, "Jane Doe", "person"),
+        "star": _gold_record("star", ARTICLES["star.txt"], "The Daily Ledger", "reported", claim, "Daily Ledger",
+                             "outlet"),
+    }
+    for doc_id, record in records.items():
+        (gold / f"{doc_id}.gold.json").write_text(json.dumps(record), encoding="utf-8")
+    corpus_gold = {
+        "schema": "sourcetrace/1", "record": "corpus", "documents": ["ledger", "star"],
+        "nodes": [{"id": "n:doe", "name": "Jane Doe", "type": "person", "refs": {"ledger": "e1"}},
+                  {"id": "n:ledger", "name": "Daily Ledger", "type": "outlet", "refs": {"star": "e1"}}],
+        "entities_across": [],
+        "citations": [
+            {"id": "c1", "from": "doc:ledger", "to": "n:doe", "basis": "explicit", "evidence": []},
+            {"id": "c2", "from": "doc:star", "to": "n:ledger", "basis": "explicit", "evidence": []},
+            {"id": "c3", "from": "n:ledger", "to": "n:doe", "basis": "explicit", "evidence": []},
+        ],
+        "claims": [{"id": "k1", "proposition": claim,
+                    "attributions": [{"doc": "ledger", "attributions": ["a1"]}, {"doc": "star", "attributions": ["a1"]}]}],
+        # Jane Doe, the Daily Ledger (its relay of Doe is not said) and Bob Roe (roe.txt, in the store too)
+        "independence": [{"claim": "k1", "independent_original_sources": 3}],
+    }
+    (gold / "corpus.gold.json").write_text(json.dumps(corpus_gold), encoding="utf-8")
+
+    result = _run("eval", str(gold), "--db", str(db), "--json")
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    score = json.loads(result.output)  # type: ignore[attr-defined]
+    # the Ledger -> Doe relay is not said in either text, so that edge is missed
+    assert (score["edges_gold"], score["edges_found"]) == (3, 2)
+    assert any("c3" in m for m in score["misses"])
+    assert (score["claims_gold"], score["claims_carried"], score["claims_same_count"]) == (1, 1, 1), score
+
+    (gold / "corpus.gold.json").write_text("{not json", encoding="utf-8")
+    bad = CliRunner().invoke(corpus, ["eval", str(gold), "--db", str(db)])
+    assert bad.exit_code == 1 and "cannot read the corpus gold" in bad.output

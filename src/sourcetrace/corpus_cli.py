@@ -270,3 +270,36 @@ def report(db: Path, html_out: Path) -> None:
     finally:
         store.close()
     click.echo(f"wrote {html_out}", err=True)
+
+
+@corpus.command("eval")
+@click.argument("gold_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@_DB_OPTION
+@click.option("--json", "as_json", is_flag=True, help="Print the numbers and misses as JSON.")
+def eval_(gold_dir: Path, db: Path, as_json: bool) -> None:
+    """Compare the store with a corpus gold record (GOLD_DIR/corpus.gold.json and its
+    per-document gold records): shared entities, explicit citation edges, claim counts."""
+    from dataclasses import asdict
+
+    from .corpus_eval import score_corpus
+    from .evaluate import load_records
+
+    gold_file = gold_dir / "corpus.gold.json"
+    try:
+        gold = json.loads(gold_file.read_text(encoding="utf-8"))
+        gold_docs = load_records(gold_dir)
+    except (OSError, ValueError, SourcetraceError) as e:
+        raise click.ClickException(f"{gold_file}: cannot read the corpus gold ({e})") from e
+    store = _open(db)
+    try:
+        pred = [d for d in (store.get_document(g.doc_id) for g in gold_docs) if d is not None]
+        score = score_corpus(gold, gold_docs, pred, store)
+    except (SourcetraceError, KeyError) as e:
+        raise click.ClickException(f"{gold_file}: {e}") from e
+    finally:
+        store.close()
+    if as_json:
+        click.echo(json.dumps(asdict(score), indent=1, ensure_ascii=False))
+        return
+    for line in [*score.lines(), *("  " + m for m in score.misses)]:
+        click.echo(line)
