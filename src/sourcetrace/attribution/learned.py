@@ -228,10 +228,16 @@ def to_attributions(text: str, frames: Sequence[RoleFrame]) -> tuple[Attribution
     """CONTRACT attributions (ids l1, l2, … in text order of the cue)."""
     out = []
     quotes = [q for q in layout(text).quotes if q.level == 0] if frames else []
-    for n, f in enumerate(sorted(frames, key=lambda f: f.cue)):
+    n = 0
+    for f in sorted(frames, key=lambda f: f.cue):
+        # a piece of nothing but punctuation (a stray quote mark tagged as content) says nothing
+        f.content = [c for c in f.content if any(ch.isalnum() for ch in text[c[0]:c[1]])]
+        if not f.content:
+            continue  # PolNeAR has no attribution without content
+        n += 1
         out.append(
             Attribution(
-                id=f"l{n + 1}",
+                id=f"l{n}",
                 source=tuple(f.source),
                 cue=(f.cue,),
                 content=tuple(sorted(f.content)),
