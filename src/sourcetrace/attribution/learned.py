@@ -2,8 +2,9 @@
 
 Why: the rules' recall on PolNeAR is capped by the parse and the cue lexicon; a tagger
 trained on PolNeAR learns which words are cues and where sources and contents start and
-end. It needs no parse, so it is also fast. Not (yet) a pipeline stage: see
-``benchmarks/roles_eval.py`` for how it compares with the rules.
+end. It needs no parse, so it is also fast. It runs in ``--attribution combined``
+(``attribution/combine.add_missing``); ``benchmarks/roles_eval.py`` compares it with the
+rules. Its grouping (below) is also the transformer labeller's.
 
 Grouping (``group_roles``): every CUE span anchors one attribution; it takes the nearest
 SRC span of its sentence (or none); every CNT span joins the nearest cue of its sentence,

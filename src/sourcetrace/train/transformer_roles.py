@@ -9,8 +9,8 @@ Two steps, both from ../shared/data/polnear:
    for); the best epoch is kept;
 3. ``train_ensemble``: the heads of ``ENSEMBLE`` one after the other, written with one
    ``config.json`` to ``models/en_sourcetrace_roles_minilm``; at run time their
-   probabilities are averaged (on PolNeAR dev three heads beat the best single one by
-   about one point of attribution F1 and two of exact content F1).
+   probabilities are averaged (on PolNeAR dev the three beat the best single head by a
+   few tenths of a point of attribution F1 and about one point of exact content F1).
 
 Usage:
     python -m sourcetrace.train.transformer_roles ../shared/data/polnear build/minilm \
