@@ -108,3 +108,17 @@ def test_decode_keeps_words_whole_and_bio_valid() -> None:
                           (2, "B-CUE", 5.0), (3, "I-CNT", 5.0), (3, "B-CNT", 4.0)]:
         put(i, tag, value)
     assert decode(text, offsets, scores) == [("SRC", (0, 9)), ("CUE", (10, 14)), ("CNT", (15, 17))]
+
+
+def test_segments_cut_long_texts_at_paragraph_breaks() -> None:
+    from sourcetrace.attribution.transformer import segments
+
+    para = "A sentence of the article. " * 30 + "\n\n"  # 812 characters
+    text = para * 10
+    parts = segments(text, size=2000)
+    assert parts[0][0] == 0 and parts[-1][1] == len(text)
+    assert all(a[1] == b[0] for a, b in zip(parts, parts[1:], strict=False))  # no gap, no overlap
+    assert all(end - start <= 2000 for start, end in parts)
+    assert all(text[end - 2 : end] == "\n\n" for _, end in parts[:-1])  # cut after a blank line
+    assert segments("short", size=2000) == [(0, 5)]
+    assert segments("x" * 5000, size=2000) == [(0, 2000), (2000, 4000), (4000, 5000)]

@@ -44,6 +44,7 @@ __all__ = [
     "load_encoder",
     "load_head",
     "parse_features",
+    "segments",
     "surface_features",
     "tag_roles_transformer",
 ]
@@ -169,9 +170,10 @@ def parse_features(sdoc: Any, offsets: list[Span]) -> list[list[float]]:
     return rows
 
 
-def encode(text: str, sdoc: Any | None = None) -> tuple[list[Span], Any]:
+def encode(text: str, sdoc: Any | None = None, *, base: int = 0) -> tuple[list[Span], Any]:
     """Piece offsets and a (pieces, features) float tensor for ``text``; with ``sdoc``
-    (the project's spaCy parse of ``text``) the parse features are appended.
+    (the project's spaCy parse of the document ``text`` starts at ``base`` in) the parse
+    features are appended.
 
     Pieces that cover only whitespace are dropped; offsets index ``text``.
     """
@@ -208,7 +210,8 @@ def encode(text: str, sdoc: Any | None = None) -> tuple[list[Span], Any]:
     feats = total / count
     parts = [feats, torch.tensor(surface_features(text, offsets), dtype=feats.dtype)]
     if sdoc is not None:
-        parts.append(torch.tensor(parse_features(sdoc, offsets), dtype=feats.dtype))
+        shifted = [(s + base, e + base) for s, e in offsets]
+        parts.append(torch.tensor(parse_features(sdoc, shifted), dtype=feats.dtype))
     return offsets, torch.cat(parts, dim=-1)
 
 
@@ -320,6 +323,31 @@ def decode(text: str, offsets: list[Span], scores: Any) -> list[tuple[str, Span]
     return tags_to_spans(offsets, tags)
 
 
+SEGMENT_CHARS = 60_000
+"""Longer texts are read in segments cut at paragraph breaks (about 10,000 words each), so
+memory stays bounded on a huge input; an attribution does not run across a blank line."""
+
+
+def segments(text: str, size: int = SEGMENT_CHARS) -> list[tuple[int, int]]:
+    """(start, end) pieces of ``text`` of at most about ``size`` characters, cut after a
+    paragraph break where there is one (else a line break, else anywhere)."""
+    out = []
+    start = 0
+    while len(text) - start > size:
+        window = text[start : start + size]
+        para, line = window.rfind("\n\n"), window.rfind("\n")
+        if para > size // 4:
+            cut = para + 2
+        elif line > size // 4:
+            cut = line + 1
+        else:
+            cut = size
+        out.append((start, start + cut))
+        start += cut
+    out.append((start, len(text)))
+    return out
+
+
 def tag_roles_transformer(text: str, head: Any | None = None, sdoc: Any | None = None) -> list[tuple[str, Span]]:
     """Role spans (``("CUE"|"SRC"|"CNT", span)``) of ``text``; ``sdoc`` is its spaCy parse,
     used when the head was trained with parse features."""
@@ -332,12 +360,16 @@ def tag_roles_transformer(text: str, head: Any | None = None, sdoc: Any | None =
             sdoc = load_model()(text)
     else:
         sdoc = None
-    offsets, feats = encode(text, sdoc)
-    if not offsets:
-        return []
-    with torch.inference_mode():
-        scores = head(feats.unsqueeze(0))[0]
-    return decode(text, offsets, scores)
+    out: list[tuple[str, Span]] = []
+    for start, end in segments(text):
+        part = text[start:end]
+        offsets, feats = encode(part, sdoc, base=start)
+        if not offsets:
+            continue
+        with torch.inference_mode():
+            scores = head(feats.unsqueeze(0))[0]
+        out.extend((role, (s + start, e + start)) for role, (s, e) in decode(part, offsets, scores))
+    return out
 
 
 def extract_attributions_transformer(doc: Document, head: Any | None = None) -> Document:
