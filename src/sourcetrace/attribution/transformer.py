@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import SourcetraceError
-from ..model import Document
+from ..model import Document, Span
 from ..train.roles import TAGS, tags_to_spans
 from .learned import group_roles, to_attributions
 
@@ -48,8 +48,6 @@ __all__ = [
     "surface_features",
     "tag_roles_transformer",
 ]
-
-Span = tuple[int, int]
 
 DEFAULT_HEAD = Path(__file__).resolve().parents[1] / "models" / "en_sourcetrace_roles_minilm"
 _ENV = "SOURCETRACE_MINILM_HEAD"
