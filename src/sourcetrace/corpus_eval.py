@@ -21,17 +21,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .model import Document, Span
+from .model import Document, Span, spans_overlap
 from .store import Store
 
 __all__ = ["CorpusScore", "score_corpus"]
 
 Spans = list[Span]
-
-
-def _overlap(a: Iterable[Span], b: Iterable[Span]) -> bool:
-    b = list(b)
-    return any(x[0] < y[1] and y[0] < x[1] for x in a for y in b)
 
 
 @dataclass
@@ -89,7 +84,7 @@ class _Nodes:
             return ours == node_id[4:]
         theirs = self.gold_spans(node_id)
         mine = self.ours.get(ours, {})
-        if any(_overlap(theirs[d], mine[d]) for d in theirs if d in mine):
+        if any(spans_overlap(theirs[d], mine[d]) for d in theirs if d in mine):
             return True
         return authors and node_id in self.authors and self.same(self.authors[node_id], ours, authors=False)
 
@@ -103,7 +98,7 @@ def _shared(gold: dict[str, Any], gold_docs: dict[str, Document], sources: list[
         spans = {d: list(next(e for e in gold_docs[d].entities if e.id == eid).mentions)
                  for d, eid in ent["ids"].items()}
         # met in every document by one entity of ours present in all of them
-        hit = any(all(_overlap(spans[d], nodes.ours.get(s["name"], {}).get(d, [])) for d in spans) for s in ours)
+        hit = any(all(spans_overlap(spans[d], nodes.ours.get(s["name"], {}).get(d, [])) for d in spans) for s in ours)
         score.shared_found += hit
         if not hit:
             score.misses.append(f"entity in all documents not found: {ent['name']}")
@@ -138,7 +133,7 @@ def _claims(gold: dict[str, Any], gold_docs: dict[str, Document], pred: dict[str
             ours = pred[doc_id].attributions if doc_id in pred else ()
             for aid in member["attributions"]:
                 g = by_id[aid]
-                ids |= {(doc_id, a.id) for a in ours if _overlap(a.cue, g.cue) and _overlap(a.content, g.content)}
+                ids |= {(doc_id, a.id) for a in ours if spans_overlap(a.cue, g.cue) and spans_overlap(a.content, g.content)}
         carriers = [c for c in claims if any((m["doc_id"], m["attribution"]) in ids for m in c["members"])]
         if not carriers:
             score.misses.append(f"claim {claim['id']} not carried: {claim['proposition'][:70]}")

@@ -7,6 +7,7 @@ added, and never rewrites ``text``. Spans are ``[start, end)`` code-point offset
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
@@ -19,6 +20,7 @@ __all__ = [
     "Document",
     "Entity",
     "Span",
+    "spans_overlap",
     "spans_text",
 ]
 
@@ -34,6 +36,13 @@ EntityType = Literal[
 ENTITY_TYPES: tuple[str, ...] = EntityType.__args__  # type: ignore[attr-defined]
 KINDS: tuple[str, ...] = Kind.__args__  # type: ignore[attr-defined]
 CERTAINTIES: tuple[str, ...] = Certainty.__args__  # type: ignore[attr-defined]
+
+
+def spans_overlap(a: Iterable[Span], b: Iterable[Span]) -> bool:
+    """Whether any span of ``a`` shares a character with any span of ``b`` (the CONTRACT's
+    overlap, used to match attributions)."""
+    b = list(b)
+    return any(x[0] < y[1] and y[0] < x[1] for x in a for y in b)
 
 
 def spans_text(text: str, spans: tuple[Span, ...] | list[Span]) -> str:

@@ -18,13 +18,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..model import Attribution, Span
+from ..model import Attribution, spans_overlap
 
 __all__ = ["add_missing", "learned_first"]
-
-
-def _overlaps(a: Sequence[Span], b: Sequence[Span]) -> bool:
-    return any(x[0] < y[1] and y[0] < x[1] for x in a for y in b)
 
 
 def _renumber(attrs: list[Attribution]) -> tuple[Attribution, ...]:
@@ -44,7 +40,7 @@ def add_missing(rules: Sequence[Attribution], learned: Sequence[Attribution]) ->
         Attribution(id=f"l{n}", source=a.source, cue=a.cue, content=a.content, kind=a.kind,
                     certainty=a.certainty, extra={**a.extra, "learned": True})
         for n, a in enumerate(learned)
-        if not any(_overlaps(a.cue, r.cue) or _overlaps(a.content, r.content) for r in rules)
+        if not any(spans_overlap(a.cue, r.cue) or spans_overlap(a.content, r.content) for r in rules)
     ]
     return _renumber([*rules, *extra])
 
@@ -69,7 +65,7 @@ def learned_first(rules: Sequence[Attribution], learned: Sequence[Attribution]) 
     claimed: set[str] = set()  # rules attributions the labeller found too (they keep their id)
     for n, a in enumerate(learned):
         match = next((r for r in rules_top if r.id not in claimed
-                      and _overlaps(a.cue, r.cue) and _overlaps(a.content, r.content)), None)
+                      and spans_overlap(a.cue, r.cue) and spans_overlap(a.content, r.content)), None)
         if match is not None:
             claimed.add(match.id)
             out.append(Attribution(id=match.id, source=a.source or match.source, cue=a.cue, content=a.content,
@@ -87,13 +83,13 @@ def learned_first(rules: Sequence[Attribution], learned: Sequence[Attribution]) 
         if top(r).id in claimed:
             out.append(r)  # nested under an attribution both found: its chain stands
             continue
-        holder = next((a for a in containers if _overlaps(r.cue, a.content)), None)
+        holder = next((a for a in containers if spans_overlap(r.cue, a.content)), None)
         if holder is not None:
             # a statement inside a learned attribution's content: nested under it unless
             # its own rules parent survives
             fallback[r.id] = holder.id
             out.append(r)
-        elif not _overlaps((*r.cue, *r.content), learned_spans):
+        elif not spans_overlap((*r.cue, *r.content), learned_spans):
             out.append(r)  # the labeller missed it outright
         # else: the labeller reads these words another way; its reading wins
     kept = {a.id for a in out}

@@ -279,9 +279,7 @@ _HOUSE_CREDIT = re.compile(
 def house_outlet(credit: str) -> str | None:
     """The paper a house credit line names as its own: "With Post wires" -> "Post"."""
     m = _HOUSE_CREDIT.match(credit.strip())
-    if m is None or not m.group("name")[:1].isupper():
-        return None
-    return m.group("name")
+    return m.group("name") if m is not None else None
 
 
 def _house_outlets(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
@@ -345,8 +343,8 @@ def _part_of(clusters: dict[str, _Cluster], ctypes: dict[str, str]) -> dict[str,
     for root, cluster in clusters.items():
         if ctypes.get(root) not in _INSTITUTIONS:
             continue
+        state = ctypes.get(root) in {"government", "intelligence", "military"}
         for v in sorted(cluster.variants, key=lambda v: -len(v.key.split())):
-            state = ctypes.get(root) in {"government", "intelligence", "military"}
             parent = part_of_key(v.key, inst, state_body=state) if v.key else None
             if parent is not None and key_root[parent] != root:
                 out[root] = key_root[parent]

@@ -130,14 +130,16 @@ def assess(chains: Iterable[ChainEnd], part_of: Mapping[str, str] | None = None)
             relays[key] = origins.pop(key)
     part_of = part_of or {}
     units: set[tuple[str, str]] = set()  # (top institution, coordinated part)
+    parts: set[str] = set()
     for key, name in origins.items():
         split = coordinated_parts(name)
+        parts.update(split)
         top = _top(key, part_of)
         if len(split) > 1:
             units.update((top, part) for part in split)
         else:
             units.add((top, ""))
-    names = sorted({part for name in origins.values() for part in coordinated_parts(name)})
+    names = sorted(parts)
     count = len(units)
     if count == 0 and unidentified:
         count = 1

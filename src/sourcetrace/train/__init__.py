@@ -116,15 +116,28 @@ def train_model(
     best = out / "model-best"
     scores = evaluate_model(best, corpus)
     if install:
-        target = Path(__file__).parents[1] / "models" / "en_sourcetrace"
-        if target.exists():
-            shutil.rmtree(target)
-        shutil.copytree(best, target)
+        target = _install(best, "en_sourcetrace")
         (target / "accuracy.json").write_text(json.dumps(scores, indent=1) + "\n", encoding="utf-8")
     return scores
 
 
 ROLES_CONFIG = Path(__file__).with_name("roles.cfg")
+
+
+def _install(best: Path, name: str) -> Path:
+    """Replace the packaged model ``models/<name>`` with ``best``; return where it went."""
+    target = Path(__file__).parents[1] / "models" / name
+    if target.exists():
+        shutil.rmtree(target)
+    shutil.copytree(best, target)
+    return target
+
+
+def _polnear(shared: Path) -> Path:
+    polnear = shared / "data" / "polnear"
+    if not (polnear / "train").is_dir():
+        raise ConfigError(f"E601: PolNeAR not found at {polnear}; pass --shared")
+    return polnear
 
 
 def train_roles(shared: Path, workdir: Path, *, max_steps: int = 3500, install: bool = True) -> dict[str, Any]:
@@ -133,9 +146,7 @@ def train_roles(shared: Path, workdir: Path, *, max_steps: int = 3500, install: 
 
     from .roles import convert_split
 
-    polnear = shared / "data" / "polnear"
-    if not (polnear / "train").is_dir():
-        raise ConfigError(f"E601: PolNeAR not found at {polnear}; pass --shared")
+    polnear = _polnear(shared)
     corpus = workdir / "roles"
     for name in ("train", "dev"):
         convert_split(polnear / name, corpus / f"{name}.spacy", split=True)
@@ -146,10 +157,7 @@ def train_roles(shared: Path, workdir: Path, *, max_steps: int = 3500, install: 
     })
     best = out / "model-best"
     if install:
-        target = Path(__file__).parents[1] / "models" / "en_sourcetrace_roles"
-        if target.exists():
-            shutil.rmtree(target)
-        shutil.copytree(best, target)
+        _install(best, "en_sourcetrace_roles")
     return json.loads((best / "meta.json").read_text(encoding="utf-8")).get("performance", {})
 
 
@@ -159,9 +167,7 @@ def train_minilm_head(shared: Path, workdir: Path, *, install: bool = True) -> d
     from ..attribution.transformer import DEFAULT_HEAD
     from .transformer_roles import train_ensemble
 
-    polnear = shared / "data" / "polnear"
-    if not (polnear / "train").is_dir():
-        raise ConfigError(f"E601: PolNeAR not found at {polnear}; pass --shared")
+    polnear = _polnear(shared)
     out = DEFAULT_HEAD if install else workdir / "minilm-heads"
     heads = train_ensemble(polnear, workdir / "minilm", out)
     return {h["file"]: h["dev"] for h in heads}

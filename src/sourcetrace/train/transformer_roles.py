@@ -1,6 +1,6 @@
 """Train the head of the transformer role labeller (``attribution/transformer.py``).
 
-Two steps, both from ../shared/data/polnear:
+Three steps, all from ../shared/data/polnear:
 1. ``featurize``: every article of a split through the frozen MiniLM encoder once; its
    piece vectors (float16) and BIO role tags (``roles.token_tags``) go to one file in a
    build directory (never into the repository);
@@ -163,12 +163,17 @@ def _write_config(out_dir: Path, heads: list[dict[str, Any]]) -> None:
     (out_dir / "config.json").write_text(json.dumps(config, indent=1) + "\n", encoding="utf-8")
 
 
-def train_ensemble(polnear: Path, build: Path, out_dir: Path, *, heads: Sequence[dict[str, Any]] = ENSEMBLE,
-                   log: Any = print) -> list[dict[str, Any]]:
-    """Featurize train and dev once (with parse features), train every head, write them."""
+def _featurized(polnear: Path, build: Path, log: Any = print) -> None:
+    """Cache train and dev vectors (with parse features) in ``build`` unless already there."""
     for split in ("train", "dev"):
         if not (build / f"{split}.pt").exists():
             featurize(polnear / split, build / f"{split}.pt", parse=True, log=log)
+
+
+def train_ensemble(polnear: Path, build: Path, out_dir: Path, *, heads: Sequence[dict[str, Any]] = ENSEMBLE,
+                   log: Any = print) -> list[dict[str, Any]]:
+    """Featurize train and dev once (with parse features), train every head, write them."""
+    _featurized(polnear, build, log)
     entries = []
     for n, spec in enumerate(heads, start=1):
         entries.append(train_head(build / "train.pt", build / "dev.pt", polnear / "dev", out_dir,
@@ -192,10 +197,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args.single:
         train_ensemble(args.polnear, args.build, args.out)
         return 0
-    for split in ("train", "dev"):
-        path = args.build / f"{split}.pt"
-        if not path.exists():
-            featurize(args.polnear / split, path, parse=True)
+    _featurized(args.polnear, args.build)
     entry = train_head(args.build / "train.pt", args.build / "dev.pt", args.polnear / "dev", args.out,
                        epochs=args.epochs, hidden=args.hidden, seed=args.seed, parse=not args.no_parse)
     _write_config(args.out, [entry])
