@@ -90,3 +90,18 @@ def test_attribution_every_span_inside_text(analyze_text) -> None:  # type: igno
     for attr in doc.attributions:
         for s, e in (*attr.source, *attr.cue, *attr.content):
             assert doc.text[s:e].strip() == doc.text[s:e] and s < e
+
+
+def test_attribution_quotes_signed_with_a_dash(analyze_text) -> None:  # type: ignore[no-untyped-def]
+    # a vox pop: each quotation signed "― Name" at the end of its line; one line opens
+    # with a closing mark by mistake, one name ends in a no-break space, one in a full stop
+    doc = analyze_text("Readers wrote to us.\n\n"
+                       "”The bus never comes on time.” ― Edwin G. Monroy\n"
+                       "“We need a mayor who listens.”― Carla Sanchez.\u00a0\n"
+                       "“Fix the roads.” ― Ann Lee Jr.\n")
+    signed = sorted((_roles(doc, a) for a in doc.attributions if _roles(doc, a)[1] == "―"), key=lambda r: r[0])
+    assert signed == [
+        ("Ann Lee Jr.", "―", "“Fix the roads.”"),
+        ("Carla Sanchez", "―", "“We need a mayor who listens.”"),
+        ("Edwin G. Monroy", "―", "”The bus never comes on time.”"),
+    ]

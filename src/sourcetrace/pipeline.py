@@ -88,7 +88,7 @@ def _transformer_first(doc: Document) -> Document:
     from .attribution.transformer import extract_attributions_transformer
 
     learned = extract_attributions_transformer(doc).attributions
-    return doc.with_(attributions=learned_first(doc.attributions, learned))
+    return doc.with_(attributions=learned_first(doc.attributions, learned, doc.text))
 
 
 ATTRIBUTION_MODES = ("rules", "combined", "transformer")

@@ -45,13 +45,24 @@ def add_missing(rules: Sequence[Attribution], learned: Sequence[Attribution]) ->
     return _renumber([*rules, *extra])
 
 
-def learned_first(rules: Sequence[Attribution], learned: Sequence[Attribution]) -> tuple[Attribution, ...]:
+def _speakerless_quote(a: Attribution, rules: Sequence[Attribution], text: str) -> bool:
+    return (not a.source and bool(a.cue) and not any(ch.isalnum() for s, e in a.cue for ch in text[s:e])
+            and any(r.source and not r.parent and spans_overlap(r.content, a.content) for r in rules))
+
+
+def learned_first(rules: Sequence[Attribution], learned: Sequence[Attribution], text: str | None = None,
+                  ) -> tuple[Attribution, ...]:
     """Learned outermost attributions, the rules' nested ones and the rules' misses.
 
     A rules attribution whose cue lies in a learned attribution's content is nested there
     (even when the rules had it outermost: they missed the outer frame); one that overlaps
-    the labeller's spans otherwise is a competing reading and is dropped."""
+    the labeller's spans otherwise is a competing reading and is dropped. With the
+    document's ``text``, one exception: a quotation the labeller found without a speaker
+    (its "cue" only the quote mark) yields to the rules' reading of it with a speaker, as
+    in a list of quotes each signed "― Name"."""
     by_id = {r.id: r for r in rules}
+    if text is not None:
+        learned = [a for a in learned if not _speakerless_quote(a, rules, text)]
 
     def top(r: Attribution) -> Attribution:
         seen = {r.id}

@@ -76,6 +76,17 @@ def _tok_span(tokens: list[Token]) -> CharSpan | None:
     return (min(t.idx for t in tokens), max(t.idx + len(t.text) for t in tokens))
 
 
+def _dash_name(text: str, s: int, e: int) -> CharSpan:
+    """The name after a quotation's dash, without trailing spaces (no-break ones too) or a
+    sentence's full stop; an initial's or "Jr."'s stop stays."""
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    last = text[s:e].split()[-1] if text[s:e].split() else ""
+    if last.endswith(".") and len(last) > 2 and last not in {"Jr.", "Sr."}:
+        e -= 1
+    return (s, e)
+
+
 def _trim(text: str, span: CharSpan, *, keep_period_in_quote: bool = True) -> CharSpan | None:
     """Drop edge whitespace and edge punctuation that lies outside quotation marks."""
     s, e = span
@@ -541,9 +552,13 @@ class _Extractor:
             m = _DASH_SPEAKER.search(line)
             if m:
                 quote = _trim(text, (start, start + m.start()))
-                if quote and text[quote[0]] in _OPENERS:
+                body = line[: m.start()].strip()
+                if body[:1] in _CLOSERS and body[-1:] in _CLOSERS and len(body) > 2:
+                    # a closing mark typed for the opening one (”Fear. …”): the whole line
+                    quote = (start + line.index(body), start + line.index(body) + len(body))
+                if quote and text[quote[0]] in _OPENERS + _CLOSERS:
                     dash = start + m.start(1)
-                    src = (start + m.start(2), start + m.end(2))
+                    src = _dash_name(text, start + m.start(2), start + m.end(2))
                     self.frames.append(Frame(cue=[(dash, dash + 1)], source=[src], content=[quote],
                                              cue_class="speech", lemma="―"))
 
