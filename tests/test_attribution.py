@@ -105,3 +105,11 @@ def test_attribution_quotes_signed_with_a_dash(analyze_text) -> None:  # type: i
         ("Carla Sanchez", "―", "“We need a mayor who listens.”"),
         ("Edwin G. Monroy", "―", "”The bus never comes on time.”"),
     ]
+
+
+def test_attribution_transcript_lines_even_inside_a_quoted_transcript(analyze_text) -> None:  # type: ignore[no-untyped-def]
+    doc = analyze_text("The interview went as follows:\n\n"
+                       "\"HOST: Will the mayor attend the debate?\n\n"
+                       "\"AIDE: She will not attend it.\"\n")
+    lines = sorted(_roles(doc, a) for a in doc.attributions if _roles(doc, a)[1] == ":")
+    assert [(src, content[:12]) for src, _, content in lines] == [("AIDE", "She will not"), ("HOST", "Will the may")]

@@ -37,8 +37,9 @@ _TIME_WORDS = {
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "today",
     "yesterday", "tonight", "week", "month", "year", "morning", "evening", "night", "but", "and",
 }
-# "WALLACE: If I may…", "Sen. Jane Doe: …" (a name of at most five words, then a colon)
-_SPEAKER_COLON = re.compile(r"^\s*((?:[A-Z][\w.’'-]*\s){0,4}[A-Z][\w.’'-]*):\s+\S")
+# "WALLACE: If I may…", "Sen. Jane Doe: …" (a name of at most five words, then a colon;
+# a transcript quoted whole may open each line with a quote mark)
+_SPEAKER_COLON = re.compile(r"^\s*[\"“]?((?:[A-Z][\w.’'-]*\s){0,4}[A-Z][\w.’'-]*):\s+\S")
 # "“…” ― Sonya Herridge" (a quotation, a dash, a name to the end of the line)
 _DASH_SPEAKER = re.compile(r"([―—–])\s*((?:[A-Z][\w.’'-]*\s?){1,5})\s*$")
 # "Elites Plan To Oust Putin, Ukrainian Intelligence Alleges": a title-case headline frame
@@ -536,7 +537,7 @@ class _Extractor:
                 body = _trim(text, (start + m.end() - 1, end))
                 if body:
                     colon = start + m.end(1)
-                    self.frames.append(Frame(cue=[(colon, colon + 1)], source=[(start, start + len(m.group(1).rstrip()))],
+                    self.frames.append(Frame(cue=[(colon, colon + 1)], source=[(start + m.start(1), colon)],
                                              content=[body], cue_class="speech", lemma=":"))
                 continue
             m = _HEADLINE_FRAME.match(line)
