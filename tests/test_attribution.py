@@ -113,3 +113,11 @@ def test_attribution_transcript_lines_even_inside_a_quoted_transcript(analyze_te
                        "\"AIDE: She will not attend it.\"\n")
     lines = sorted(_roles(doc, a) for a in doc.attributions if _roles(doc, a)[1] == ":")
     assert [(src, content[:12]) for src, _, content in lines] == [("AIDE", "She will not"), ("HOST", "Will the may")]
+
+
+def test_attribution_frame_set_off_by_commas_inside_the_sentence(analyze_text) -> None:  # type: ignore[no-untyped-def]
+    doc = analyze_text("The new museum, the director said on Monday, will open its doors in May.")
+    assert _roles(doc, _by_cue(doc, "said")) == ("the director", "said", "The new museum | will open its doors in May")
+    # nothing goes on after the frame: no content on its right
+    doc = analyze_text("The plan is dead, the director said, in an interview.")
+    assert _roles(doc, _by_cue(doc, "said"))[2] == "The plan is dead"

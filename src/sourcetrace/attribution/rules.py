@@ -450,6 +450,32 @@ class _Extractor:
         trimmed = _trim(self.text, span)
         return [trimmed] if trimmed else None
 
+    def parenthetical_frame(self, sent: SpacySpan, first: Token, last: Token) -> list[CharSpan] | None:
+        """'CONTENT, SOURCE CUE [Friday], CONTENT.': the frame set off by commas inside the
+        sentence it reports; the content is the sentence on both sides of it."""
+        j = first.i - 1
+        while j >= sent.start and self.sdoc[j].is_space:
+            j -= 1
+        k = last.i + 1
+        adjuncts = 0
+        while k < sent.end and self.sdoc[k].text != "," and adjuncts <= 3:
+            if self.sdoc[k].pos_ in {"VERB", "AUX"} or self.sdoc[k].text in _QUOTE_CHARS:
+                return None
+            adjuncts += 0 if self.sdoc[k].is_space else 1
+            k += 1
+        if j <= sent.start or self.sdoc[j].text != "," or k >= sent.end or self.sdoc[k].text != ",":
+            return None
+        right_toks = [self.sdoc[i] for i in range(k + 1, sent.end)]
+        if not any(t.pos_ in {"VERB", "AUX"} for t in right_toks):
+            return None  # "…, he said, in an interview.": no clause goes on
+        parts = [_tok_span([self.sdoc[i] for i in range(sent.start, j)]), _tok_span(right_toks)]
+        trimmed = [_trim(self.text, span) for span in parts if span]
+        if len(trimmed) != 2 or not all(trimmed):
+            return None
+        if any(self.lay.innermost_quote(span[0]) != self.lay.innermost_quote(first.idx) for span in trimmed):
+            return None  # a quotation around the frame is the quote rule's business
+        return [span for span in trimmed if span]
+
     def following_clause(self, sent: SpacySpan, after: Token) -> list[CharSpan] | None:
         """'CUE [Tuesday|on Monday] that …' when the parser lost the complement: the rest."""
         nxt = after.i + 1
@@ -719,6 +745,13 @@ class _Extractor:
                 return quoted
         if cls == "quote_only":
             return []
+        relative = verb.dep_ in _COMMA_REL or (subj is not None and subj.lower_ in {"who", "which", "that"})
+        if cls in {"speech_strong", "speech", "report", "allege"} and not relative:
+            # "The museum, Mr. Bush said, celebrated …": whatever the parser made of it
+            first = min(frame_toks, key=lambda t: t.i)
+            inserted = self.parenthetical_frame(sent, first, max(frame_toks, key=lambda t: t.i))
+            if inserted:
+                return inserted
         if comp is not None and comp[1] == "ccomp" and comp[0][0].text not in _OPENERS:
             return _spans_of(self.text, comp[0])
         if comp is not None and comp[1].startswith("topic:"):
