@@ -121,3 +121,12 @@ def test_attribution_frame_set_off_by_commas_inside_the_sentence(analyze_text) -
     # nothing goes on after the frame: no content on its right
     doc = analyze_text("The plan is dead, the director said, in an interview.")
     assert _roles(doc, _by_cue(doc, "said"))[2] == "The plan is dead"
+
+
+def test_attribution_clause_the_parser_took_for_an_object_of_say(analyze_text) -> None:  # type: ignore[no-untyped-def]
+    doc = analyze_text("She says the early-morning tweets accusing the actress of lying show he is unfit.")
+    assert _roles(doc, _by_cue(doc, "says")) == (
+        "She", "says", "the early-morning tweets accusing the actress of lying show he is unfit")
+    # a real object of "say" stays no attribution of its own
+    doc = analyze_text("The mayor said a prayer that everyone knew.")
+    assert not [a for a in doc.attributions if any(doc.text[s:e] == "said" for s, e in a.cue)]

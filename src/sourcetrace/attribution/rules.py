@@ -351,6 +351,10 @@ class _Extractor:
                 g.dep_ == "case" and g.lower_ in particles and g.i == verb.i + 1 for g in child.children
             ):
                 return [t for t in _subtree_span(child) if t.i != verb.i + 1], "obj"
+        if lemma == "say":
+            clause = self._clause_taken_for_object(verb)
+            if clause:
+                return clause, "ccomp"
         if lemma in self.lex.nominal_object or lemma in {"make"}:
             for child in verb.children:
                 if child.dep_ in {"obj", "dobj"} and child.i > verb.i:
@@ -358,6 +362,25 @@ class _Extractor:
                         return None
                     return _subtree_span(child), "obj"
         return None
+
+    def _clause_taken_for_object(self, verb: Token) -> list[Token]:
+        """'says neither the nominee nor her campaign helped': the parser made the clause's
+        subject an object of "say" and hung its verb below it. An object holding a finite
+        verb that no relative pronoun introduces is read as the clause it is."""
+        obj = next((c for c in verb.children if c.dep_ in {"obj", "dobj"} and c.i > verb.i), None)
+        if obj is None or obj.tag_ == "PRP":
+            return []
+        finite = [t for t in obj.subtree if t.tag_ in {"VBZ", "VBD", "VBP", "MD"} and t.i > obj.i]
+        relative = {"who", "which", "that", "whom", "whose", "where", "when"}
+
+        def introduced(t: Token) -> bool:
+            clause = t.head if t.dep_ in {"aux", "cop", "aux:pass"} else t
+            return any(c.lower_ in relative for c in clause.children if c.i < clause.i)
+
+        if not any(not introduced(t) for t in finite):
+            return []
+        end = max(t.i for t in verb.subtree if not t.is_punct or t.text in _QUOTE_CHARS)
+        return [self.sdoc[k] for k in range(obj.left_edge.i, end + 1)]
 
     # --- quotation frames
 
