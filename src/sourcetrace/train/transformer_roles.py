@@ -355,7 +355,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m sourcetrace.train.transformer_roles")
     ap.add_argument("polnear", type=Path, help="../shared/data/polnear")
     ap.add_argument("build", type=Path, help="a build directory for the cached vectors")
-    ap.add_argument("--out", type=Path, default=DEFAULT_HEAD)
+    ap.add_argument("--out", type=Path, default=None,
+                    help=f"default {DEFAULT_HEAD} (the shipped heads); with --finetune, BUILD/finetuned")
     ap.add_argument("--single", action="store_true", help="train one head (the options below), not the ensemble")
     ap.add_argument("--epochs", type=int, default=None, help="default 12 for a head, 2 for fine-tuning")
     ap.add_argument("--hidden", type=int, default=128)
@@ -370,9 +371,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         for split in ("train", "dev"):
             if not (windows / f"{split}.pt").exists():
                 featurize_windows(args.polnear / split, windows / f"{split}.pt", tuned_from=args.tuned_from)
-        finetune(windows / "train.pt", windows / "dev.pt", args.polnear / "dev", args.finetune, args.out,
-                 epochs=args.epochs or 2, tuned_from=args.tuned_from)
+        finetune(windows / "train.pt", windows / "dev.pt", args.polnear / "dev", args.finetune,
+                 args.out or args.build / "finetuned", epochs=args.epochs or 2, tuned_from=args.tuned_from)
         return 0
+    args.out = args.out or DEFAULT_HEAD
     if not args.single:
         train_ensemble(args.polnear, args.build, args.out)
         return 0
