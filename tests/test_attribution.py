@@ -127,6 +127,10 @@ def test_attribution_clause_the_parser_took_for_an_object_of_say(analyze_text) -
     doc = analyze_text("She says the early-morning tweets accusing the actress of lying show he is unfit.")
     assert _roles(doc, _by_cue(doc, "says")) == (
         "She", "says", "the early-morning tweets accusing the actress of lying show he is unfit")
+    doc = analyze_text("The aide says the governor and his staff should resign.")
+    assert _roles(doc, _by_cue(doc, "says")) == ("The aide", "says", "the governor and his staff should resign")
     # a real object of "say" stays no attribution of its own
+    doc = analyze_text("He said a prayer and left.")
+    assert not doc.attributions
     doc = analyze_text("The mayor said a prayer that everyone knew.")
     assert not [a for a in doc.attributions if any(doc.text[s:e] == "said" for s, e in a.cue)]

@@ -312,6 +312,10 @@ class _Extractor:
                 if child.dep_ in {"obj", "dobj"} and child.i > verb.i and child.lower_ in _CLAIM_NOUNS:
                     return _subtree_span(child), "obj"
             return None
+        if lemma == "say":
+            clause = self._clause_taken_for_object(verb)
+            if clause:
+                return clause, "ccomp"
         for child in verb.children:
             if child.dep_ in {"ccomp", "xcomp"} and not (child.i < verb.i and child.dep_ == "xcomp"):
                 toks = _subtree_span(child)
@@ -351,10 +355,6 @@ class _Extractor:
                 g.dep_ == "case" and g.lower_ in particles and g.i == verb.i + 1 for g in child.children
             ):
                 return [t for t in _subtree_span(child) if t.i != verb.i + 1], "obj"
-        if lemma == "say":
-            clause = self._clause_taken_for_object(verb)
-            if clause:
-                return clause, "ccomp"
         if lemma in self.lex.nominal_object or lemma in {"make"}:
             for child in verb.children:
                 if child.dep_ in {"obj", "dobj"} and child.i > verb.i:
@@ -364,12 +364,19 @@ class _Extractor:
         return None
 
     def _clause_taken_for_object(self, verb: Token) -> list[Token]:
-        """'says neither the nominee nor her campaign helped': the parser made the clause's
-        subject an object of "say" and hung its verb below it. An object holding a finite
-        verb that no relative pronoun introduces is read as the clause it is."""
+        """'says Obama and the leaders should be ready', 'says the tweets … show he is
+        unfit': the parser made (part of) the clause's subject an object of "say", and its
+        verb a complement of "say" or a word below the object. Such an object and what
+        follows it are read as the clause they are."""
         obj = next((c for c in verb.children if c.dep_ in {"obj", "dobj"} and c.i > verb.i), None)
         if obj is None or obj.tag_ == "PRP":
             return []
+        end = max(t.i for t in verb.subtree if not t.is_punct or t.text in _QUOTE_CHARS)
+        clauses = [c for c in verb.children if c.dep_ in {"ccomp", "parataxis"} and c.i > obj.i]
+        # "says Obama and the leaders should …": the object's "and" leads into the clause's subject
+        dangling_and = any(g.dep_ == "cc" for g in obj.children) and not any(g.dep_ == "conj" for g in obj.children)
+        if clauses and (dangling_and or not any(g.dep_ in _SUBJ for g in clauses[0].children)):
+            return [self.sdoc[k] for k in range(obj.left_edge.i, end + 1)]
         finite = [t for t in obj.subtree if t.tag_ in {"VBZ", "VBD", "VBP", "MD"} and t.i > obj.i]
         relative = {"who", "which", "that", "whom", "whose", "where", "when"}
 
@@ -379,7 +386,6 @@ class _Extractor:
 
         if not any(not introduced(t) for t in finite):
             return []
-        end = max(t.i for t in verb.subtree if not t.is_punct or t.text in _QUOTE_CHARS)
         return [self.sdoc[k] for k in range(obj.left_edge.i, end + 1)]
 
     # --- quotation frames
