@@ -134,3 +134,13 @@ def test_attribution_clause_the_parser_took_for_an_object_of_say(analyze_text) -
     assert not doc.attributions
     doc = analyze_text("The mayor said a prayer that everyone knew.")
     assert not [a for a in doc.attributions if any(doc.text[s:e] == "said" for s, e in a.cue)]
+
+
+def test_attribution_called_for_and_pointed_to(analyze_text) -> None:  # type: ignore[no-untyped-def]
+    doc = analyze_text("The senator has called for cutting the tax rate to 28 percent.")
+    assert _roles(doc, _by_cue(doc, "has called for")) == (
+        "The senator", "has called for", "cutting the tax rate to 28 percent")
+    doc = analyze_text("The IMF pointed to the decision to leave the union as an example.")
+    assert _roles(doc, _by_cue(doc, "pointed to"))[2] == "the decision to leave the union as an example"
+    doc = analyze_text("He pointed to the door.")  # a gesture, not a statement
+    assert not doc.attributions

@@ -351,8 +351,9 @@ class _Extractor:
                     return toks, "topic:" + str(first.i)
         particles = self.lex.particles.get(lemma, ())
         for child in verb.children:
-            if child.dep_ in {"obl", "nmod"} and child.i > verb.i and any(
-                g.dep_ == "case" and g.lower_ in particles and g.i == verb.i + 1 for g in child.children
+            # "called for more investment", and "called for reducing the rate" (a clause)
+            if child.dep_ in {"obl", "nmod", "advcl"} and child.i > verb.i and any(
+                g.dep_ in {"case", "mark"} and g.lower_ in particles and g.i == verb.i + 1 for g in child.children
             ):
                 return [t for t in _subtree_span(child) if t.i != verb.i + 1], "obj"
         if lemma in self.lex.nominal_object or lemma in {"make"}:
@@ -624,7 +625,12 @@ class _Extractor:
         if verb.dep_ == "acl" and verb.tag_ in {"VBG", "VBN", "VB"} and cls not in {"speech_strong", "report"}:
             return  # "persons opposing Putin", "the decision to reject": a description, not a report
         cue = self.cue_tokens(verb, lemma)
-        if lemma in lex.needs_particle and not any(t.lower_ in lex.particles.get(lemma, ()) for t in cue):
+        nxt = self.sdoc[verb.i + 1] if verb.i + 1 < len(self.sdoc) else None
+        if lemma in lex.needs_particle and not any(t.lower_ in lex.particles.get(lemma, ()) for t in cue) and not (
+            # "pointed to the decision as an example", "pointed to reports that …" (not "to the door")
+            nxt is not None and nxt.lower_ in lex.topic_preps.get(lemma, ())
+            and any(t.lower_ in {"as", "that"} for t in verb.subtree if t.i > nxt.i)
+        ):
             return
         # "was quoted as saying" / "cited X as saying": the "as saying" clause
         as_saying = next(
