@@ -17,6 +17,7 @@ Both renumber the result ``a1, a2, …`` in text order and keep parent links.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from ..model import Attribution, spans_overlap
 
@@ -26,19 +27,14 @@ __all__ = ["add_missing", "learned_first"]
 def _renumber(attrs: list[Attribution]) -> tuple[Attribution, ...]:
     ordered = sorted(attrs, key=lambda a: ((a.cue or a.content or ((0, 0),))[0], a.id))
     new_id = {a.id: f"a{n}" for n, a in enumerate(ordered, start=1)}
-    return tuple(
-        Attribution(id=new_id[a.id], source=a.source, cue=a.cue, content=a.content, kind=a.kind,
-                    parent=new_id.get(a.parent) if a.parent else None, speaker=a.speaker,
-                    certainty=a.certainty, extra=dict(a.extra))
-        for a in ordered
-    )
+    return tuple(replace(a, id=new_id[a.id], parent=new_id.get(a.parent) if a.parent else None, extra=dict(a.extra))
+                 for a in ordered)
 
 
 def add_missing(rules: Sequence[Attribution], learned: Sequence[Attribution]) -> tuple[Attribution, ...]:
     """The rules' attributions plus learned ones that overlap none of them."""
     extra = [
-        Attribution(id=f"l{n}", source=a.source, cue=a.cue, content=a.content, kind=a.kind,
-                    certainty=a.certainty, extra={**a.extra, "learned": True})
+        replace(a, id=f"l{n}", extra={**a.extra, "learned": True})
         for n, a in enumerate(learned)
         if not any(spans_overlap(a.cue, r.cue) or spans_overlap(a.content, r.content) for r in rules)
     ]
@@ -83,8 +79,7 @@ def learned_first(rules: Sequence[Attribution], learned: Sequence[Attribution], 
                                    kind=match.kind, certainty=match.certainty,
                                    extra={**match.extra, "learned": True}))
         else:
-            out.append(Attribution(id=f"l{n}", source=a.source, cue=a.cue, content=a.content, kind=a.kind,
-                                   certainty=a.certainty, extra={**a.extra, "learned": True}))
+            out.append(replace(a, id=f"l{n}", extra={**a.extra, "learned": True}))
     learned_spans = [s for a in out for s in (*a.cue, *a.content, *a.source)]
     containers = list(out)
     fallback: dict[str, str] = {}  # rules id -> the learned attribution whose content holds its cue
@@ -115,8 +110,5 @@ def learned_first(rules: Sequence[Attribution], learned: Sequence[Attribution], 
             parent = by_id[parent].parent
         if parent not in kept:
             parent = fallback.get(a.id)
-        if parent != a.parent:
-            a = Attribution(id=a.id, source=a.source, cue=a.cue, content=a.content, kind=a.kind,
-                            parent=parent, speaker=a.speaker, certainty=a.certainty, extra=dict(a.extra))
-        fixed.append(a)
+        fixed.append(replace(a, parent=parent) if parent != a.parent else a)
     return _renumber(fixed)

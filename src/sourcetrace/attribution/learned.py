@@ -20,7 +20,7 @@ import os
 import re
 from bisect import bisect_right
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -229,13 +229,11 @@ def to_attributions(text: str, frames: Sequence[RoleFrame]) -> tuple[Attribution
     """CONTRACT attributions (ids l1, l2, … in text order of the cue)."""
     out = []
     quotes = [q for q in layout(text).quotes if q.level == 0] if frames else []
-    n = 0
-    for f in sorted(frames, key=lambda f: f.cue):
-        # a piece of nothing but punctuation (a stray quote mark tagged as content) says nothing
-        f.content = [c for c in f.content if any(ch.isalnum() for ch in text[c[0]:c[1]])]
-        if not f.content:
-            continue  # PolNeAR has no attribution without content
-        n += 1
+    # a piece of nothing but punctuation (a stray quote mark tagged as content) says nothing
+    cleaned = [replace(f, content=[c for c in f.content if any(ch.isalnum() for ch in text[c[0]:c[1]])])
+               for f in sorted(frames, key=lambda f: f.cue)]
+    # PolNeAR has no attribution without content
+    for n, f in enumerate((f for f in cleaned if f.content), start=1):
         out.append(
             Attribution(
                 id=f"l{n}",

@@ -772,7 +772,9 @@ class _Extractor:
         cls = self.lex.verb_class[lemma]
         comp = self.complement(verb, lemma)
         frame_toks = list(cue) + (self.np_tokens(subj) if subj is not None else [])
-        frame_start = min(t.idx for t in frame_toks)
+        first = min(frame_toks, key=lambda t: t.i)
+        last = max(frame_toks, key=lambda t: t.i)
+        frame_start = first.idx
         frame_end = max(t.idx + len(t.text) for t in frame_toks)
         if cls in {"speech_strong", "speech", "report", "allege", "quote_only"} and lemma != "make":
             quoted = self.quote_frame(frame_start, frame_end, verb.idx)
@@ -783,8 +785,7 @@ class _Extractor:
         relative = verb.dep_ in _COMMA_REL or (subj is not None and subj.lower_ in {"who", "which", "that"})
         if cls in {"speech_strong", "speech", "report", "allege"} and not relative:
             # "The museum, Mr. Bush said, celebrated …": whatever the parser made of it
-            first = min(frame_toks, key=lambda t: t.i)
-            inserted = self.parenthetical_frame(sent, first, max(frame_toks, key=lambda t: t.i))
+            inserted = self.parenthetical_frame(sent, first, last)
             if inserted:
                 return inserted
         if comp is not None and comp[1] == "ccomp" and comp[0][0].text not in _OPENERS:
@@ -804,8 +805,6 @@ class _Extractor:
                 if any(t.pos_ in {"VERB", "AUX"} for t in rest):
                     return _spans_of(self.text, rest)
         if cls in {"speech_strong", "report", "allege"} or lemma in {"note", "repeat", "suggest", "confirm"}:
-            first = min(frame_toks, key=lambda t: t.i)
-            last = max(frame_toks, key=lambda t: t.i)
             if self._ends_sentence(sent, last):
                 final = self.sentence_final_frame(sent, first)
                 if final:

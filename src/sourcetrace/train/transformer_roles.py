@@ -31,7 +31,7 @@ import json
 import random
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -87,9 +87,11 @@ def featurize(split_dir: Path, out_path: Path, *, parse: bool = True, log: Any =
     return len(items)
 
 
-def _predict(head: Any, items: list[dict[str, Any]], texts: dict[str, str]) -> list[Document]:
+def _predict(scores_of: Callable[[dict[str, Any]], Any], items: list[dict[str, Any]],
+             texts: dict[str, str]) -> list[Document]:
+    """Decoded, grouped attributions for cached ``items``; ``scores_of`` gives an item's
+    per-piece tag scores (it is called only for items with pieces)."""
     torch = _torch()
-    head.eval()
     out = []
     with torch.inference_mode():
         for it in items:
@@ -97,10 +99,14 @@ def _predict(head: Any, items: list[dict[str, Any]], texts: dict[str, str]) -> l
             if len(it["offsets"]) == 0:
                 out.append(Document(it["doc_id"], text))
                 continue
-            scores = head(it["x"].float().unsqueeze(0))[0]
-            frames = group_roles(text, decode(text, it["offsets"], scores))
+            frames = group_roles(text, decode(text, it["offsets"], scores_of(it)))
             out.append(Document(it["doc_id"], text, attributions=to_attributions(text, frames)))
     return out
+
+
+def _dev_summary(metrics: dict[str, Any]) -> str:
+    return (f"dev attribution F1 {metrics['attribution']['f1']:.3f} (src {metrics['source_exact']['f1']:.3f} "
+            f"cue {metrics['cue_exact']['f1']:.3f} content {metrics['content_exact']['f1']:.3f})")
 
 
 ENSEMBLE: tuple[dict[str, Any], ...] = (
@@ -163,12 +169,12 @@ def train_head(train_path: Path, dev_path: Path, dev_gold: Path, out_dir: Path, 
             opt.step()
             sched.step()
             total += float(loss.detach())
-        pred = _predict(head, dev, texts)
+        head.eval()
+        pred = _predict(lambda it: head(it["x"].float().unsqueeze(0))[0], dev, texts)
         metrics = score_documents(gold, pred).metrics
         f1 = metrics["attribution"]["f1"]
-        log(f"epoch {epoch}/{epochs}: loss {total / len(batches):.4f}, dev attribution F1 {f1:.3f} "
-            f"(src {metrics['source_exact']['f1']:.3f} cue {metrics['cue_exact']['f1']:.3f} "
-            f"content {metrics['content_exact']['f1']:.3f}), {time.perf_counter() - t0:.0f} s", flush=True)
+        log(f"epoch {epoch}/{epochs}: loss {total / len(batches):.4f}, {_dev_summary(metrics)}, "
+            f"{time.perf_counter() - t0:.0f} s", flush=True)
         if f1 > best["f1"]:
             best = {"f1": f1, "epoch": epoch,
                     "metrics": {k: round(v["f1"], 4) for k, v in metrics.items()}}
@@ -270,22 +276,11 @@ def finetune(train_path: Path, dev_path: Path, dev_gold: Path, start_head: Path,
 
     def evaluate() -> dict[str, Any]:
         model.eval()
-        pred = []
-        with torch.inference_mode():
-            for it in dev:
-                text = texts[it["doc_id"]]
-                if "h" not in it:
-                    pred.append(Document(it["doc_id"], text))
-                    continue
-                scores = model(it["h"].float(), it["extra"].float())
-                frames = group_roles(text, decode(text, it["offsets"], scores))
-                pred.append(Document(it["doc_id"], text, attributions=to_attributions(text, frames)))
+        pred = _predict(lambda it: model(it["h"].float(), it["extra"].float()), dev, texts)
         return score_documents(gold, pred).metrics
 
     def report(metrics: dict[str, Any], what: str) -> None:
-        log(f"{what}: dev attribution F1 {metrics['attribution']['f1']:.3f} (src {metrics['source_exact']['f1']:.3f} "
-            f"cue {metrics['cue_exact']['f1']:.3f} content {metrics['content_exact']['f1']:.3f}), "
-            f"{time.perf_counter() - t0:.0f} s", flush=True)
+        log(f"{what}: {_dev_summary(metrics)}, {time.perf_counter() - t0:.0f} s", flush=True)
 
     t0 = time.perf_counter()
     metrics = evaluate()
