@@ -144,3 +144,91 @@ def test_attribution_called_for_and_pointed_to(analyze_text) -> None:  # type: i
     assert _roles(doc, _by_cue(doc, "pointed to"))[2] == "the decision to leave the union as an example"
     doc = analyze_text("He pointed to the door.")  # a gesture, not a statement
     assert not doc.attributions
+
+
+
+def _parsed(rows: str):  # type: ignore[no-untyped-def]
+    """A spaCy Doc with the parse given row by row ("word TAG POS dep head"), to test how the
+    rules read a parse the model gives to some sentences but not to others."""
+    from spacy.tokens import Doc
+
+    from sourcetrace.nlp import load_model
+
+    cols = [r.split() for r in rows.strip().splitlines()]
+    words, tags, pos, deps, heads = zip(*cols, strict=True)
+    # a space after every word but the last, and none before "." or ","
+    spaces = [i + 1 < len(words) and words[i + 1] not in {".", ","} for i in range(len(words))]
+    return Doc(load_model().vocab, words=list(words), spaces=spaces, tags=list(tags), pos=list(pos),
+               deps=list(deps), heads=[int(h) for h in heads])
+
+
+def _frame_roles(sdoc, frame: Frame) -> tuple[str, str, str]:  # type: ignore[no-untyped-def]
+    t = sdoc.text
+    return tuple(" | ".join(t[s:e] for s, e in getattr(frame, r)) for r in ("source", "cue", "content"))  # type: ignore[return-value]
+
+
+def test_attribution_clause_hung_on_say_as_a_conjunct() -> None:
+    from sourcetrace.attribution.rules import find_frames
+
+    # the parse the model gives "X says neither A nor B did Y": A an object of "says", the
+    # verb of the clause a conjunct of "says"
+    rows = """
+    A DT DET det 1
+    spokeswoman NN NOUN nsubj 5
+    for IN ADP case 4
+    the DT DET det 4
+    council NN NOUN nmod 1
+    says VBZ VERB ROOT 5
+    neither CC CCONJ cc:preconj 8
+    the DT DET det 8
+    mayor NN NOUN obj 5
+    nor CC CCONJ cc 8
+    her PRP$ PRON nmod:poss 11
+    office NN NOUN nsubj 12
+    approved VBD VERB conj 5
+    the DT DET det 14
+    contract NN NOUN obj 12
+    . . PUNCT punct 5
+    """
+    sdoc = _parsed(rows)
+    assert [_frame_roles(sdoc, f) for f in find_frames(sdoc)] == [
+        ("A spokeswoman for the council", "says", "neither the mayor nor her office approved the contract")]
+    # the same shape without "neither" or a modal is an object and another event
+    rows = """
+    He PRP PRON nsubj 1
+    said VBD VERB ROOT 1
+    a DT DET det 3
+    prayer NN NOUN obj 1
+    and CC CCONJ cc 3
+    the DT DET det 6
+    crowd NN NOUN nsubj 7
+    left VBD VERB conj 1
+    . . PUNCT punct 1
+    """
+    assert find_frames(_parsed(rows)) == []
+
+def test_attribution_title_case_headline_frame(analyze_text) -> None:  # type: ignore[no-untyped-def]
+    # "Content, Source Says" as a headline line, with or without a full stop after it
+    for headline in ("Ferry Fares Will Rise In May, Harbour Board Says", "Ferry Fares Will Rise In May, Harbour Board Says."):
+        doc = analyze_text(headline + "\n\nThe board met on Monday.")
+        assert _roles(doc, _by_cue(doc, "Says")) == ("Harbour Board", "Says", "Ferry Fares Will Rise In May")
+
+
+def test_attribution_headline_frame_needs_no_parse_of_it() -> None:
+    from sourcetrace.attribution.rules import find_frames
+
+    # title case fools the tagger: every word a proper noun, "Says" a verb with no clause
+    words = "Mayor Hid Budget Problems From Voters , Former Auditor Says .".split()
+    rows = "\n".join(f"{w} NNP PROPN compound 3" for w in words[:3]) + """
+    Problems NNS NOUN nsubj 9
+    From IN ADP case 5
+    Voters NNPS PROPN nmod 3
+    , , PUNCT punct 8
+    Former NNP PROPN amod 8
+    Auditor NNP PROPN appos 3
+    Says VBZ VERB ROOT 9
+    . . PUNCT punct 9
+    """
+    sdoc = _parsed(rows)
+    assert [_frame_roles(sdoc, f) for f in find_frames(sdoc)] == [
+        ("Former Auditor", "Says", "Mayor Hid Budget Problems From Voters")]

@@ -43,7 +43,7 @@ _SPEAKER_COLON = re.compile(r"^\s*[\"“]?((?:[A-Z][\w.’'-]*\s){0,4}[A-Z][\w.�
 # "“…” ― Sonya Herridge" (a quotation, a dash, a name to the end of the line)
 _DASH_SPEAKER = re.compile(r"([―—–])\s*((?:[A-Z][\w.’'-]*\s?){1,5})\s*$")
 # "Elites Plan To Oust Putin, Ukrainian Intelligence Alleges": a title-case headline frame
-_HEADLINE_FRAME = re.compile(r"^\s*(\S.*?\S),\s+((?:[A-Z][\w’'.-]*\s+){1,5})([A-Z][a-z]+s)\s*$")
+_HEADLINE_FRAME = re.compile(r"^\s*(\S.*?\S),\s+((?:[A-Z][\w’'.-]*\s+){1,5})([A-Z][a-z]+s)\.?\s*$")
 _LABELS = {"opinion", "related", "update", "updated", "editor's note", "note", "photo", "video", "watch", "read more",
            "advertisement", "source", "sources", "correction", "disclosure", "getty images"}
 _FINITE = {"VBD", "VBZ", "VBP", "MD"}
@@ -376,6 +376,14 @@ class _Extractor:
         clauses = [c for c in verb.children if c.dep_ in {"ccomp", "parataxis"} and c.i > obj.i]
         # "says Obama and the leaders should …": the object's "and" leads into the clause's subject
         dangling_and = any(g.dep_ == "cc" for g in obj.children) and not any(g.dep_ == "conj" for g in obj.children)
+        if dangling_and and not clauses:
+            # "says neither the nominee nor her campaign helped …", "says Obama and the leaders
+            # should come up with …": the clause hangs as a conjunct of "say". A "neither/either/
+            # both" or a modal tells it from "said a prayer and the crowd left"
+            preconj = any(g.dep_ == "cc:preconj" for g in obj.children)
+            clauses = [c for c in verb.children
+                       if c.dep_ == "conj" and c.i > obj.i and any(g.dep_ in _SUBJ for g in c.children)
+                       and (preconj or any(g.tag_ == "MD" for g in c.children))]
         if clauses and (dangling_and or not any(g.dep_ in _SUBJ for g in clauses[0].children)):
             return [self.sdoc[k] for k in range(obj.left_edge.i, end + 1)]
         finite = [t for t in obj.subtree if t.tag_ in {"VBZ", "VBD", "VBP", "MD"} and t.i > obj.i]
