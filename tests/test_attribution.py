@@ -232,3 +232,13 @@ def test_attribution_headline_frame_needs_no_parse_of_it() -> None:
     sdoc = _parsed(rows)
     assert [_frame_roles(sdoc, f) for f in find_frames(sdoc)] == [
         ("Former Auditor", "Says", "Mayor Hid Budget Problems From Voters")]
+
+
+def test_attribution_charge_verbs_take_the_charge_into_the_content(analyze_text) -> None:  # type: ignore[no-untyped-def]
+    doc = analyze_text("Democrats accused the mayor of stoking the issue for political gain.")
+    assert _roles(doc, _by_cue(doc, "accused")) == ("Democrats", "accused", "the mayor of stoking the issue for political gain")
+    doc = analyze_text("The senator criticized the mayor for accepting donations from developers.")
+    assert _roles(doc, _by_cue(doc, "criticized"))[2] == "the mayor for accepting donations from developers"
+    # an object alone stays the content
+    doc = analyze_text("The senator criticized the mayor's record.")
+    assert _roles(doc, _by_cue(doc, "criticized"))[2] == "the mayor's record"

@@ -51,6 +51,8 @@ _RECIPIENTS = {"us", "me", "him", "her", "them", "reporters", "journalists", "li
 _CLAIM_NOUNS = {"claim", "claims", "allegation", "allegations", "statement", "accusation", "assertion", "announcement"}
 _FIRST_PERSON = {"i", "we", "you"}
 _THIRD_PERSON = {"he", "she", "they"}
+# verbs whose object is charged "of"/"for" something, the charge part of the content
+_CHARGING = {"accuse", "blame", "criticize", "praise", "condemn", "blast", "slam", "lambaste", "mock", "applaud", "hail"}
 _EDGE_DROP = {"and", "but", "or", "so", "that", "as", "also", "then", "first", "however"}
 
 
@@ -361,7 +363,15 @@ class _Extractor:
                 if child.dep_ in {"obj", "dobj"} and child.i > verb.i:
                     if lemma == "make" and child.lower_ not in {"claim", "claims", "allegation", "allegations", "statement", "accusation", "assertion", "announcement"}:
                         return None
-                    return _subtree_span(child), "obj"
+                    toks = _subtree_span(child)
+                    # "accused the GOP of stoking …", "criticized Clinton for accepting …": the
+                    # charge right after the object belongs to the content
+                    charge = next((c for c in verb.children if c.dep_ in {"obl", "advcl", "prep"}
+                                   and c.left_edge.i == child.right_edge.i + 1
+                                   and c.left_edge.lower_ in {"of", "for"}), None)
+                    if lemma in _CHARGING and charge is not None:
+                        toks = toks + list(charge.subtree)
+                    return toks, "obj"
         return None
 
     def _clause_taken_for_object(self, verb: Token) -> list[Token]:
