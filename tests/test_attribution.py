@@ -242,3 +242,17 @@ def test_attribution_charge_verbs_take_the_charge_into_the_content(analyze_text)
     # an object alone stays the content
     doc = analyze_text("The senator criticized the mayor's record.")
     assert _roles(doc, _by_cue(doc, "criticized"))[2] == "the mayor's record"
+
+
+def test_attribution_question_and_echo(analyze_text) -> None:  # type: ignore[no-untyped-def]
+    doc = analyze_text("The senator questioned whether the mayor was prepared to face emergencies.")
+    assert _roles(doc, _by_cue(doc, "questioned")) == (
+        "The senator", "questioned", "whether the mayor was prepared to face emergencies")
+    doc = analyze_text("Critics even questioned the singer's Latino identity.")
+    assert _roles(doc, _by_cue(doc, "even questioned"))[2] == "the singer's Latino identity"
+    doc = analyze_text("Jones echoed statements by the mayor last week that the critics demean the police.")
+    assert _roles(doc, _by_cue(doc, "echoed"))[2] == "that the critics demean the police"
+    # questioning a person is an interrogation; a hall echoes with no one speaking
+    for text in ("The lawyer questioned the witness for an hour.", "Police questioned Tom Brown on Monday.",
+                 "The hall echoed with applause."):
+        assert not analyze_text(text).attributions, text

@@ -51,6 +51,8 @@ _RECIPIENTS = {"us", "me", "him", "her", "them", "reporters", "journalists", "li
 _CLAIM_NOUNS = {"claim", "claims", "allegation", "allegations", "statement", "accusation", "assertion", "announcement"}
 _FIRST_PERSON = {"i", "we", "you"}
 _THIRD_PERSON = {"he", "she", "they"}
+_QUESTIONED_PEOPLE = {"witness", "witnesses", "suspect", "suspects", "detainee", "detainees", "prisoner", "prisoners",
+                      "man", "men", "woman", "women", "people", "officer", "officers", "student", "students"}
 # verbs whose object is charged "of"/"for" something, the charge part of the content
 _CHARGING = {"accuse", "blame", "criticize", "praise", "condemn", "blast", "slam", "lambaste", "mock", "applaud", "hail"}
 _EDGE_DROP = {"and", "but", "or", "so", "that", "as", "also", "then", "first", "however"}
@@ -361,6 +363,9 @@ class _Extractor:
         if lemma in self.lex.nominal_object or lemma in {"make"}:
             for child in verb.children:
                 if child.dep_ in {"obj", "dobj"} and child.i > verb.i:
+                    if lemma == "question" and (child.tag_ == "PRP" or child.ent_type_ == "PER"
+                                                or child.lower_ in _QUESTIONED_PEOPLE):
+                        return None  # "questioned the witness": an interrogation, not a doubt
                     if lemma == "make" and child.lower_ not in {"claim", "claims", "allegation", "allegations", "statement", "accusation", "assertion", "announcement"}:
                         return None
                     toks = _subtree_span(child)
