@@ -256,3 +256,10 @@ def test_attribution_question_and_echo(analyze_text) -> None:  # type: ignore[no
     for text in ("The lawyer questioned the witness for an hour.", "Police questioned Tom Brown on Monday.",
                  "The hall echoed with applause."):
         assert not analyze_text(text).attributions, text
+
+
+def test_attribution_made_is_a_cue_only_with_a_claim(analyze_text) -> None:  # type: ignore[no-untyped-def]
+    doc = analyze_text("The Times made these same allegations last year.")
+    assert _roles(doc, _by_cue(doc, "made")) == ("The Times", "made", "these same allegations")
+    for text in ("In Florida, Hispanics made the difference.", "This country was made by people who believed in it."):
+        assert not analyze_text(text).attributions, text

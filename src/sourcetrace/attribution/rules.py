@@ -645,6 +645,8 @@ class _Extractor:
     def verbal(self, sent: SpacySpan, verb: Token, lemma: str) -> None:
         lex = self.lex
         cls = "allege" if lemma == "make" else lex.verb_class[lemma]  # "made the claim"
+        if lemma == "make" and self.complement(verb, lemma) is None:
+            return  # "made" is a cue only with a claim for its object, never a frame of its own
         if verb.dep_ == "acl" and verb.tag_ in {"VBG", "VBN", "VB"} and cls not in {"speech_strong", "report"}:
             return  # "persons opposing Putin", "the decision to reject": a description, not a report
         cue = self.cue_tokens(verb, lemma)
