@@ -263,3 +263,12 @@ def test_attribution_made_is_a_cue_only_with_a_claim(analyze_text) -> None:  # t
     assert _roles(doc, _by_cue(doc, "made")) == ("The Times", "made", "these same allegations")
     for text in ("In Florida, Hispanics made the difference.", "This country was made by people who believed in it."):
         assert not analyze_text(text).attributions, text
+
+
+def test_attribution_speaking_on_condition_of_anonymity_is_no_topic(analyze_text) -> None:  # type: ignore[no-untyped-def]
+    doc = analyze_text("The official, who spoke on the condition of anonymity, said the talks had stalled.")
+    assert [_roles(doc, a) for a in doc.attributions] == [("The official", "said", "the talks had stalled")]
+    for text in ("He spoke on behalf of the union.", "He spoke on Mr. Cruz's behalf."):
+        assert not analyze_text(text).attributions, text
+    doc = analyze_text("The mayor spoke on the budget crisis.")
+    assert _roles(doc, _by_cue(doc, "spoke on"))[2] == "the budget crisis"

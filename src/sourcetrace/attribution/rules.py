@@ -349,6 +349,8 @@ class _Extractor:
                 if child.dep_ == "prep":
                     first = child
                 if first is not None and first.lower_ in preps:
+                    if child.lower_ in {"condition", "behalf"}:
+                        continue  # "spoke on the condition of anonymity", "on his behalf": no topic
                     toks = [t for t in _subtree_span(child) if t.i != first.i]
                     if child.dep_ == "prep":
                         toks = [t for t in child.subtree if t.i != child.i]
