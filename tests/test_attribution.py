@@ -272,3 +272,18 @@ def test_attribution_speaking_on_condition_of_anonymity_is_no_topic(analyze_text
         assert not analyze_text(text).attributions, text
     doc = analyze_text("The mayor spoke on the budget crisis.")
     assert _roles(doc, _by_cue(doc, "spoke on"))[2] == "the budget crisis"
+
+
+def test_attribution_refer_to_and_topic_clauses(analyze_text) -> None:  # type: ignore[no-untyped-def]
+    doc = analyze_text("He kept referring to the mayor as a coward.")
+    assert _roles(doc, _by_cue(doc, "referring to")) == ("He", "referring to", "the mayor as a coward")
+    doc = analyze_text("She was referring to the founders of the group.")
+    assert _roles(doc, _by_cue(doc, "was referring to"))[2] == "the founders of the group"
+    # referring a case to a court is no speech
+    assert not analyze_text("The judge referred the case to a higher court.").attributions
+    # a clause after the topic preposition is the topic
+    doc = analyze_text("She complained about being ignored by the council.")
+    assert _roles(doc, _by_cue(doc, "complained about"))[2] == "being ignored by the council"
+    doc = analyze_text("He joked about moving to Canada.")
+    assert _roles(doc, _by_cue(doc, "joked about"))[2] == "moving to Canada"
+    assert not analyze_text("He left after saying goodbye.").attributions

@@ -53,6 +53,8 @@ _FIRST_PERSON = {"i", "we", "you"}
 _THIRD_PERSON = {"he", "she", "they"}
 _QUESTIONED_PEOPLE = {"witness", "witnesses", "suspect", "suspects", "detainee", "detainees", "prisoner", "prisoners",
                       "man", "men", "woman", "women", "people", "officer", "officers", "student", "students"}
+# verbs whose topic preposition comes right after them ("referred to", "alluding to")
+_PREP_NEXT = {"refer", "allude"}
 # verbs whose object is charged "of"/"for" something, the charge part of the content
 _CHARGING = {"accuse", "blame", "criticize", "praise", "condemn", "blast", "slam", "lambaste", "mock", "applaud", "hail"}
 _EDGE_DROP = {"and", "but", "or", "so", "that", "as", "also", "then", "first", "however"}
@@ -343,17 +345,25 @@ class _Extractor:
         # "informed the Russian side about this": the topic may hang on the recipient
         objects = [c for c in verb.children if c.dep_ in {"obj", "dobj", "iobj"}]
         for child in [*verb.children, *(g for o in objects for g in o.children)]:
-            if child.dep_ in {"obl", "prep", "nmod"} and child.i > verb.i:
-                case = [g for g in child.children if g.dep_ in {"case", "prep"}]
+            if child.dep_ in {"obl", "prep", "nmod", "advcl"} and child.i > verb.i:
+                # "joked about moving to Canada": a clause after the preposition is a topic too
+                case = [g for g in child.children if g.dep_ in ({"mark"} if child.dep_ == "advcl" else {"case", "prep"})]
                 first = case[0] if case else None
                 if child.dep_ == "prep":
                     first = child
                 if first is not None and first.lower_ in preps:
                     if child.lower_ in {"condition", "behalf"}:
                         continue  # "spoke on the condition of anonymity", "on his behalf": no topic
+                    if lemma in _PREP_NEXT and any(not t.pos_ == "ADV" for t in self.sdoc[verb.i + 1 : first.i]):
+                        continue  # "referred to X", not "referred the case to the court"
                     toks = [t for t in _subtree_span(child) if t.i != first.i]
                     if child.dep_ == "prep":
                         toks = [t for t in child.subtree if t.i != child.i]
+                    # "referred to Rubio as a bright leader": the "as" phrase too
+                    as_phrase = next((c for c in verb.children if c.dep_ in {"obl", "advcl", "prep", "xcomp"}
+                                      and c.left_edge.i == toks[-1].i + 1 and c.left_edge.lower_ == "as"), None)
+                    if lemma in _PREP_NEXT and toks and as_phrase is not None:
+                        toks = toks + list(as_phrase.subtree)
                     return toks, "topic:" + str(first.i)
         particles = self.lex.particles.get(lemma, ())
         for child in verb.children:
