@@ -287,3 +287,13 @@ def test_attribution_refer_to_and_topic_clauses(analyze_text) -> None:  # type: 
     doc = analyze_text("He joked about moving to Canada.")
     assert _roles(doc, _by_cue(doc, "joked about"))[2] == "moving to Canada"
     assert not analyze_text("He left after saying goodbye.").attributions
+
+
+def test_attribution_clause_after_say_beats_a_fronted_one(analyze_text) -> None:  # type: ignore[no-untyped-def]
+    # the parser calls the fronted adverbial a complement of "said" too
+    doc = analyze_text("Just days before it was to report earnings on Wednesday, the company said on Friday "
+                       "that it had suspended 125,000 accounts.")
+    assert _roles(doc, _by_cue(doc, "said")) == ("the company", "said", "that it had suspended 125,000 accounts")
+    # a clause before the frame is still the content when none follows
+    doc = analyze_text("The plan is dead, the director said.")
+    assert _roles(doc, _by_cue(doc, "said")) == ("the director", "said", "The plan is dead")

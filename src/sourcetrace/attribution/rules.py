@@ -322,7 +322,10 @@ class _Extractor:
             clause = self._clause_taken_for_object(verb)
             if clause:
                 return clause, "ccomp"
-        for child in verb.children:
+        # a clause after the verb first: the parser sometimes also calls a fronted adverbial or
+        # the subject's relative clause a complement ("Just days before …, the company said that …");
+        # not a participle ("“…,” she said, referencing the bank's …")
+        for child in sorted(verb.children, key=lambda c: c.i < verb.i or c.tag_ == "VBG"):
             if child.dep_ in {"ccomp", "xcomp"} and not (child.i < verb.i and child.dep_ == "xcomp"):
                 toks = _subtree_span(child)
                 if child.i > verb.i:
