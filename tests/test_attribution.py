@@ -297,3 +297,15 @@ def test_attribution_clause_after_say_beats_a_fronted_one(analyze_text) -> None:
     # a clause before the frame is still the content when none follows
     doc = analyze_text("The plan is dead, the director said.")
     assert _roles(doc, _by_cue(doc, "said")) == ("the director", "said", "The plan is dead")
+
+
+def test_attribution_defend_and_blame(analyze_text) -> None:  # type: ignore[no-untyped-def]
+    doc = analyze_text("Christie defended his endorsement on Sunday.")
+    assert _roles(doc, _by_cue(doc, "defended")) == ("Christie", "defended", "his endorsement")
+    doc = analyze_text("The mayor blamed the storm for the delays.")
+    assert _roles(doc, _by_cue(doc, "blamed")) == ("The mayor", "blamed", "the storm for the delays")
+    doc = analyze_text("Rubio defended himself on Saturday for bailing on his own bill.")
+    assert _roles(doc, _by_cue(doc, "defended"))[0] == "Rubio"
+    # defending a place, or oneself in a fight, is no argument
+    for text in ("Troops defended the city for weeks.", "If we stop defending ourselves, we will cease to exist."):
+        assert not analyze_text(text).attributions, text

@@ -53,6 +53,9 @@ _FIRST_PERSON = {"i", "we", "you"}
 _THIRD_PERSON = {"he", "she", "they"}
 _QUESTIONED_PEOPLE = {"witness", "witnesses", "suspect", "suspects", "detainee", "detainees", "prisoner", "prisoners",
                       "man", "men", "woman", "women", "people", "officer", "officers", "student", "students"}
+_DEFENDED_PLACES = {"city", "cities", "country", "border", "borders", "town", "towns", "territory", "territories",
+                    "position", "positions", "line", "lines", "homeland", "capital", "base", "bases", "region",
+                    "regions", "area", "areas", "front", "ground", "land", "soil", "coast", "airspace", "port"}
 # verbs whose topic preposition comes right after them ("referred to", "alluding to")
 _PREP_NEXT = {"refer", "allude"}
 # verbs whose object is charged "of"/"for" something, the charge part of the content
@@ -381,6 +384,10 @@ class _Extractor:
                     if lemma == "question" and (child.tag_ == "PRP" or child.ent_type_ == "PER"
                                                 or child.lower_ in _QUESTIONED_PEOPLE):
                         return None  # "questioned the witness": an interrogation, not a doubt
+                    if lemma == "defend" and (child.ent_type_ == "LOC" or child.lower_ in _DEFENDED_PLACES or (
+                            child.lower_.endswith(("self", "selves")) and not any(
+                                c.left_edge.lower_ in {"for", "against"} for c in verb.children if c.i > child.i))):
+                        return None  # "defended the city", "stop defending ourselves": a fight, not an argument
                     if lemma == "make" and child.lower_ not in {"claim", "claims", "allegation", "allegations", "statement", "accusation", "assertion", "announcement"}:
                         return None
                     toks = _subtree_span(child)
