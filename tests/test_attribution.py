@@ -309,3 +309,12 @@ def test_attribution_defend_and_blame(analyze_text) -> None:  # type: ignore[no-
     # defending a place, or oneself in a fight, is no argument
     for text in ("Troops defended the city for weeks.", "If we stop defending ourselves, we will cease to exist."):
         assert not analyze_text(text).attributions, text
+
+
+def test_attribution_calling_someone_something(analyze_text) -> None:  # type: ignore[no-untyped-def]
+    doc = analyze_text("She called the plan a disaster.")
+    assert _roles(doc, _by_cue(doc, "called")) == ("She", "called", "the plan a disaster")
+    doc = analyze_text("The former governor attacked the senator, calling him a fascist.")
+    assert _roles(doc, _by_cue(doc, "calling"))[2] == "him a fascist"
+    for text in ("He called the police.", "The group called the meeting to order."):
+        assert not analyze_text(text).attributions, text

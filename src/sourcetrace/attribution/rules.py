@@ -325,6 +325,13 @@ class _Extractor:
             clause = self._clause_taken_for_object(verb)
             if clause:
                 return clause, "ccomp"
+        if lemma == "call":
+            # "called the plan a disaster", "calling him a fascist": the object and what it is called
+            obj = next((c for c in verb.children if c.dep_ in {"obj", "dobj", "iobj"} and c.i > verb.i), None)
+            named = [c for c in verb.children if obj is not None and c.i > obj.right_edge.i
+                     and c.dep_ in {"xcomp", "obl:unmarked", "oprd", "obj", "dobj"}]
+            if obj is not None and named:
+                return [self.sdoc[k] for k in range(obj.left_edge.i, max(c.right_edge.i for c in named) + 1)], "obj"
         # a clause after the verb first: the parser sometimes also calls a fronted adverbial or
         # the subject's relative clause a complement ("Just days before …, the company said that …");
         # not a participle ("“…,” she said, referencing the bank's …")
