@@ -318,3 +318,10 @@ def test_attribution_calling_someone_something(analyze_text) -> None:  # type: i
     assert _roles(doc, _by_cue(doc, "calling"))[2] == "him a fascist"
     for text in ("He called the police.", "The group called the meeting to order."):
         assert not analyze_text(text).attributions, text
+
+
+def test_attribution_told_an_outlet_a_clause_the_parser_made_relative(analyze_text) -> None:  # type: ignore[no-untyped-def]
+    doc = analyze_text("He told POLITICO he had kept up his speaking schedule.")
+    assert _roles(doc, _by_cue(doc, "told")) == ("He", "told", "he had kept up his speaking schedule")
+    # a story told is no recipient: its relative clause stays the story's
+    assert not analyze_text("He told the story he had heard as a child.").attributions

@@ -858,6 +858,15 @@ class _Extractor:
                 rest = [self.sdoc[k] for k in range(nxt + 1, sent.end)]
                 if any(t.pos_ in {"VERB", "AUX"} for t in rest):
                     return _spans_of(self.text, rest)
+            # "told POLITICO he had kept up …": the parser made the clause a relative clause of
+            # the recipient, though no relative word opens it
+            for obj in (c for c in verb.children if c.dep_ in {"obj", "dobj", "iobj"} and c.i > verb.i
+                        and (c.pos_ == "PROPN" or c.ent_type_ in {"PER", "ORG"} or c.lower_ in _RECIPIENTS)):
+                for clause in obj.children:
+                    if (clause.dep_ in _COMMA_REL and clause.left_edge.i > obj.i
+                            and any(g.dep_ in _SUBJ and g.tag_ == "PRP" for g in clause.children)
+                            and clause.left_edge.lower_ not in {"who", "whom", "that", "which", "whose"}):
+                        return _spans_of(self.text, list(clause.subtree))
         if cls in {"speech_strong", "report", "allege"} or lemma in {"note", "repeat", "suggest", "confirm"}:
             if self._ends_sentence(sent, last):
                 final = self.sentence_final_frame(sent, first)
