@@ -325,3 +325,9 @@ def test_attribution_told_an_outlet_a_clause_the_parser_made_relative(analyze_te
     assert _roles(doc, _by_cue(doc, "told")) == ("He", "told", "he had kept up his speaking schedule")
     # a story told is no recipient: its relative clause stays the story's
     assert not analyze_text("He told the story he had heard as a child.").attributions
+
+
+def test_attribution_a_verb_tagged_as_a_noun_but_parsed_as_a_verb(analyze_text) -> None:  # type: ignore[no-untyped-def]
+    # the tagger calls "notes" a plural noun here; the parse gives it a subject and a clause
+    doc = analyze_text("Okafor notes that the harbour will reopen in May.")
+    assert _roles(doc, _by_cue(doc, "notes")) == ("Okafor", "notes", "that the harbour will reopen in May")

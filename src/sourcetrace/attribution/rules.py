@@ -218,6 +218,9 @@ class _Extractor:
         # the tagger sometimes calls a sentence-final "said" or "reported" an adjective
         if tok.lower_ in {"said", "says", "told", "reported", "added", "wrote"} and tok.tag_ != "NN":
             return lemma
+        # "Viguerie notes that …": tagged a plural noun, parsed as the verb it is
+        if any(c.dep_ in _SUBJ for c in tok.children) and any(c.dep_ == "ccomp" and c.i > tok.i for c in tok.children):
+            return lemma
         # headlines: "…, Ukrainian Intelligence Alleges" (title case fools the tagger)
         if tok.text[:1].isupper() and tok.lower_.endswith("s") and self._last_word(tok):
             return lemma
