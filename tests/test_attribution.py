@@ -331,3 +331,9 @@ def test_attribution_a_verb_tagged_as_a_noun_but_parsed_as_a_verb(analyze_text) 
     # the tagger calls "notes" a plural noun here; the parse gives it a subject and a clause
     doc = analyze_text("Okafor notes that the harbour will reopen in May.")
     assert _roles(doc, _by_cue(doc, "notes")) == ("Okafor", "notes", "that the harbour will reopen in May")
+
+
+def test_attribution_sought_to_is_an_intention(analyze_text) -> None:  # type: ignore[no-untyped-def]
+    doc = analyze_text("She sought to rally older voters in the state.")
+    assert _roles(doc, _by_cue(doc, "sought")) == ("She", "sought", "to rally older voters in the state")
+    assert not analyze_text("Police sought the suspect for weeks.").attributions
