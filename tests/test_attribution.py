@@ -337,3 +337,12 @@ def test_attribution_sought_to_is_an_intention(analyze_text) -> None:  # type: i
     doc = analyze_text("She sought to rally older voters in the state.")
     assert _roles(doc, _by_cue(doc, "sought")) == ("She", "sought", "to rally older voters in the state")
     assert not analyze_text("Police sought the suspect for weeks.").attributions
+
+
+def test_attribution_quotes_in_two_apostrophes(analyze_text) -> None:  # type: ignore[no-untyped-def]
+    doc = analyze_text("''We will not give in,'' the union leader said. ''Not now, not ever.''")
+    attr = _by_cue(doc, "said")
+    assert _roles(doc, attr) == ("the union leader", "said", "''We will not give in,'' | ''Not now, not ever.''")
+    assert attr.kind == "direct"
+    doc = analyze_text("The mayor said the bridge was ''perfectly safe'' on Monday.")
+    assert _by_cue(doc, "said").kind == "mixed"

@@ -30,3 +30,9 @@ def test_quotes_straight_quotes_pair_within_a_paragraph() -> None:
     lay = layout(text)
     assert [text[q.start : q.end] for q in lay.quotes] == ['"One,"', '"Two."']
     assert lay.para_of(len(text) - 1) == 0
+
+
+def test_quotes_two_apostrophes_are_a_double_quote_mark() -> None:
+    text = "''One,'' he said, ''and two.'' It's Bo's."
+    lay = layout(text)
+    assert [(q.level, text[q.start : q.end]) for q in lay.quotes] == [(0, "''One,''"), (0, "''and two.''")]

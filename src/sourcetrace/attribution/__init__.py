@@ -23,9 +23,17 @@ def _inside(inner: tuple[int, int], outer: tuple[int, int]) -> bool:
     return outer[0] <= inner[0] and inner[1] <= outer[1]
 
 
+def _quoted(piece: str) -> bool:
+    """A content piece that is all one quotation (two apostrophes count as a quote mark)."""
+    opens = piece[:1] in _OPEN or piece.startswith("''")
+    body = piece.rstrip(".,")
+    closes = body[-1:] in _CLOSE or piece.endswith((*_CLOSE, "''")) or body.endswith("''")
+    return opens and closes
+
+
 def _kind(text: str, frame: Frame) -> str:
     pieces = [text[s:e] for s, e in frame.content]
-    fully = all(p[:1] in _OPEN and (p.rstrip(".,")[-1:] in _CLOSE or p.endswith(tuple(_CLOSE))) for p in pieces) and pieces
+    fully = all(_quoted(p) for p in pieces) and pieces
     if not frame.cue:
         return "implicit"
     if fully:
@@ -33,7 +41,7 @@ def _kind(text: str, frame: Frame) -> str:
     if frame.lemma in _REPORT_LEMMAS or (frame.cue_class == "report" and frame.lemma == "report"):
         return "according_to"
     joined = "".join(pieces)
-    if any(c in joined for c in "“”\"") or ("‘" in joined and "’" in joined):
+    if any(c in joined for c in "“”\"") or ("‘" in joined and "’" in joined) or "''" in joined:
         return "mixed"
     return "indirect"
 

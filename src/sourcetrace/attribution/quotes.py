@@ -1,4 +1,5 @@
-"""Find quotations (curly, straight and nested single quotes) and paragraphs in a text.
+"""Find quotations (curly, straight, two apostrophes, and nested single quotes) and
+paragraphs in a text.
 
 Quotes are found on characters, not tokens: a quote that runs over several sentences or
 paragraphs, or that the parser splits badly, is still one region. A quotation left open at
@@ -75,9 +76,19 @@ def _scan_para(text: str, start: int, end: int, para: int) -> list[Quote]:
     d_open = -1  # offset of an open double quote
     s_open = -1  # offset of an open single quote
     straight_open = -1
-    for i in range(start, end):
+    i = start - 1
+    while i + 1 < end:
+        i += 1
         ch = text[i]
-        if ch in _OPEN_D and d_open < 0:
+        if text.startswith("''", i) and i + 1 < end:
+            # two apostrophes for a double quote mark (''like this,'' in some newspapers' text)
+            if straight_open < 0:
+                straight_open = i
+            else:
+                quotes.append(Quote(straight_open, i + 2, True, 0, para))
+                straight_open = -1
+            i += 1
+        elif ch in _OPEN_D and d_open < 0:
             d_open = i
         elif ch in _CLOSE_D and d_open >= 0:
             if s_open >= 0:
