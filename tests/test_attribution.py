@@ -346,3 +346,12 @@ def test_attribution_quotes_in_two_apostrophes(analyze_text) -> None:  # type: i
     assert attr.kind == "direct"
     doc = analyze_text("The mayor said the bridge was ''perfectly safe'' on Monday.")
     assert _by_cue(doc, "said").kind == "mixed"
+
+
+def test_attribution_content_never_ends_in_a_dangling_conjunction(analyze_text) -> None:  # type: ignore[no-untyped-def]
+    doc = analyze_text("Okafor says Brennan promised to continue supporting Lee and said she would vote.")
+    contents = [_roles(doc, a)[2] for a in doc.attributions]
+    assert "Brennan promised to continue supporting Lee" in contents
+    assert contents and not any(c.endswith((" and", ",")) for c in contents), contents
+    doc = analyze_text("He said the plan was bread and butter.")
+    assert _roles(doc, _by_cue(doc, "said"))[2] == "the plan was bread and butter"

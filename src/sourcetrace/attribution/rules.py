@@ -60,6 +60,7 @@ _DEFENDED_PLACES = {"city", "cities", "country", "border", "borders", "town", "t
 _PREP_NEXT = {"refer", "allude"}
 # verbs whose object is charged "of"/"for" something, the charge part of the content
 _CHARGING = {"accuse", "blame", "criticize", "praise", "condemn", "blast", "slam", "lambaste", "mock", "applaud", "hail"}
+_DANGLING_CONJ = re.compile(r"[\s,](and|but|or)$")
 _EDGE_DROP = {"and", "but", "or", "so", "that", "as", "also", "then", "first", "however"}
 
 
@@ -111,6 +112,11 @@ def _trim(text: str, span: CharSpan, *, keep_period_in_quote: bool = True) -> Ch
             changed = True
         if e > s and text[e - 1] in ",;:—–-(":
             e -= 1
+            changed = True
+        # a conjunction left hanging where a coordinated clause was cut off ("… by a con and")
+        dangling = _DANGLING_CONJ.search(text, s, e)
+        if dangling and dangling.start(1) > s:
+            e = dangling.start(1)
             changed = True
         if e > s and text[e - 1] in ".!?" and keep_period_in_quote:
             # a final period outside the quotation is not content
