@@ -42,11 +42,13 @@ __all__ = [
     "TUNED_FROM",
     "TransformerMissing",
     "WINDOW",
+    "allowed_transitions",
     "average_windows",
     "decode",
     "encode",
     "extra_features",
     "extract_attributions_transformer",
+    "head_transitions",
     "load_encoder",
     "load_head",
     "parse_features",
@@ -264,8 +266,11 @@ def encode(text: str, sdoc: Any | None = None, *, base: int = 0, tuned: str | No
     return offsets, torch.cat([feats, extra_features(text, offsets, sdoc, base=base)], dim=-1)
 
 
-def build_head(n_in: int, hidden: int = 128, proj: int = 256, dropout: float = 0.2) -> Any:
-    """The trained part: projection, a two-layer BiLSTM over the document, tag scores."""
+def build_head(n_in: int, hidden: int = 128, proj: int = 256, dropout: float = 0.2, crf: bool = False) -> Any:
+    """The trained part: projection, a two-layer BiLSTM over the document, tag scores. With
+    ``crf`` the head also learns tag-to-tag transition scores (``trans``, ``start``), trained
+    as a linear-chain CRF: the scores of a whole tag sequence, so a content span's two ends
+    are decided together rather than piece by piece."""
     torch = _torch()
     nn = torch.nn
 
@@ -276,6 +281,9 @@ def build_head(n_in: int, hidden: int = 128, proj: int = 256, dropout: float = 0
             self.lstm = nn.LSTM(proj, hidden, num_layers=2, bidirectional=True, batch_first=True,
                                 dropout=dropout)
             self.out = nn.Sequential(nn.Dropout(dropout), nn.Linear(2 * hidden, len(TAGS)))
+            if crf:
+                self.trans = nn.Parameter(torch.zeros(len(TAGS), len(TAGS)))
+                self.start = nn.Parameter(torch.zeros(len(TAGS)))
 
         def forward(self, x: Any) -> Any:
             h, _ = self.lstm(self.proj(x))
@@ -284,19 +292,38 @@ def build_head(n_in: int, hidden: int = 128, proj: int = 256, dropout: float = 0
     return RoleHead()
 
 
+def head_transitions(head: Any) -> tuple[Any, Any] | None:
+    """A CRF head's (transition, start) scores as float64 arrays; None for a plain head."""
+    if getattr(head, "transitions", None) is not None:
+        return head.transitions  # type: ignore[no-any-return]
+    if not hasattr(head, "trans"):
+        return None
+    return (head.trans.detach().double().cpu().numpy(), head.start.detach().double().cpu().numpy())
+
+
 def _ensemble(heads: list[tuple[Any, int]]) -> Any:
-    """Heads averaged in probability; each reads the first ``n_in`` features (the MiniLM and
-    surface ones come first, so a head trained without parse features fits too)."""
+    """Heads averaged; each reads the first ``n_in`` features (the MiniLM and surface ones
+    come first, so a head trained without parse features fits too). Plain heads are averaged
+    in probability; CRF heads in their scores, transitions included."""
     torch = _torch()
+    crf = [head_transitions(h) for h, _ in heads]
+    if any(c is None for c in crf) and any(c is not None for c in crf):
+        raise TransformerMissing("E522: a head directory mixes CRF and plain heads; they cannot be averaged")
 
     class Ensemble(torch.nn.Module):  # type: ignore[misc, name-defined]
         def __init__(self) -> None:
             super().__init__()
             self.heads = torch.nn.ModuleList([h for h, _ in heads])
             self.widths = [n for _, n in heads]
+            self.transitions = None
+            if crf[0] is not None:
+                self.transitions = tuple(sum(c[k] for c in crf) / len(crf) for k in (0, 1))  # type: ignore[index]
 
         def forward(self, x: Any) -> Any:
-            probs = [h(x[..., :n]).softmax(-1) for h, n in zip(self.heads, self.widths, strict=True)]
+            outs = [h(x[..., :n]) for h, n in zip(self.heads, self.widths, strict=True)]
+            if self.transitions is not None:
+                return sum(outs) / len(outs)
+            probs = [o.softmax(-1) for o in outs]
             return (sum(probs) / len(probs)).clamp_min(1e-9).log()
 
     return Ensemble()
@@ -312,7 +339,7 @@ def load_head(path: str | None = None) -> Any:
     config = json.loads((where / "config.json").read_text(encoding="utf-8"))
     heads = []
     for entry in config.get("heads", [{**config, "file": "head.pt"}]):
-        head = build_head(entry["n_in"], hidden=entry["hidden"], proj=entry["proj"])
+        head = build_head(entry["n_in"], hidden=entry["hidden"], proj=entry["proj"], crf=entry.get("crf", False))
         state = torch.load(where / entry["file"], map_location="cpu", weights_only=True)
         head.load_state_dict({k: v.float() for k, v in state.items()})  # shipped as float16
         head.eval()
@@ -331,7 +358,7 @@ def _continues_word(text: str, offsets: list[Span], i: int) -> bool:
     return s == prev_end and text[s - 1 : s].isalnum() and text[s : s + 1].isalnum()
 
 
-def _allowed() -> tuple[Any, Any]:
+def allowed_transitions() -> tuple[Any, Any]:
     """Tag transitions a BIO sequence allows: anywhere, and inside a word ("Mi" "##zintsev"
     is one word, so a span never starts or ends inside it)."""
     import numpy as np
@@ -351,21 +378,23 @@ def _allowed() -> tuple[Any, Any]:
     return anywhere, inside
 
 
-def decode(text: str, offsets: list[Span], scores: Any) -> list[tuple[str, Span]]:
-    """Role spans from per-piece tag scores: the best valid BIO sequence (Viterbi over
-    log-probabilities, whole words kept whole)."""
+def decode(text: str, offsets: list[Span], scores: Any, transitions: tuple[Any, Any] | None = None) -> list[tuple[str, Span]]:
+    """Role spans from per-piece tag scores: the best valid BIO sequence (Viterbi, whole words
+    kept whole). A plain head's scores are read as log-probabilities; a CRF head's
+    ``transitions`` (tag-to-tag and start scores) are added to its scores."""
     import numpy as np
 
     logp = scores.log_softmax(-1).detach().cpu().numpy().astype(np.float64)
     n, k = logp.shape
-    anywhere, inside = _allowed()
+    trans, first = (np.zeros((k, k)), np.zeros(k)) if transitions is None else transitions
+    anywhere, inside = allowed_transitions()
     neg = -1e9
-    start = np.array([0.0 if not t.startswith("I-") else neg for t in TAGS])
+    start = np.array([0.0 if not t.startswith("I-") else neg for t in TAGS]) + first
     best = logp[0] + start
     back = np.zeros((n, k), dtype=np.int64)
     for i in range(1, n):
         mask = inside if _continues_word(text, offsets, i) else anywhere
-        cand = best[:, None] + np.where(mask, 0.0, neg)
+        cand = best[:, None] + np.where(mask, trans, neg)
         back[i] = cand.argmax(0)
         best = cand.max(0) + logp[i]
     path = [int(best.argmax())]
@@ -421,7 +450,7 @@ def tag_roles_transformer(text: str, head: Any | None = None, sdoc: Any | None =
             continue
         with torch.inference_mode():
             scores = head(feats.unsqueeze(0))[0]
-        out.extend((role, (s + start, e + start)) for role, (s, e) in decode(part, offsets, scores))
+        out.extend((role, (s + start, e + start)) for role, (s, e) in decode(part, offsets, scores, head_transitions(head)))
     return out
 
 
