@@ -281,6 +281,10 @@ def test_attribution_refer_to_and_topic_clauses(analyze_text) -> None:  # type: 
     assert _roles(doc, _by_cue(doc, "was referring to"))[2] == "the founders of the group"
     # referring a case to a court is no speech
     assert not analyze_text("The judge referred the case to a higher court.").attributions
+    # a quotation before "said, referring to" is the saying's; the reference is its own
+    doc = analyze_text("“We will not give in,” the union leader said, referring to the new contract.")
+    assert _roles(doc, _by_cue(doc, "referring to")) == ("the union leader", "referring to", "the new contract")
+    assert _roles(doc, _by_cue(doc, "said"))[2] == "“We will not give in,”"
     # a clause after the topic preposition is the topic
     doc = analyze_text("She complained about being ignored by the council.")
     assert _roles(doc, _by_cue(doc, "complained about"))[2] == "being ignored by the council"

@@ -839,7 +839,8 @@ class _Extractor:
         last = max(frame_toks, key=lambda t: t.i)
         frame_start = first.idx
         frame_end = max(t.idx + len(t.text) for t in frame_toks)
-        if cls in {"speech_strong", "speech", "report", "allege", "quote_only"} and lemma != "make":
+        # what one refers or alludes to is the topic after "to", never a quotation nearby
+        if cls in {"speech_strong", "speech", "report", "allege", "quote_only"} and lemma not in {"make", *_PREP_NEXT}:
             quoted = self.quote_frame(frame_start, frame_end, verb.idx)
             if quoted:
                 return quoted
