@@ -359,3 +359,10 @@ def test_attribution_content_never_ends_in_a_dangling_conjunction(analyze_text) 
     assert contents and not any(c.endswith((" and", ",")) for c in contents), contents
     doc = analyze_text("He said the plan was bread and butter.")
     assert _roles(doc, _by_cue(doc, "said"))[2] == "the plan was bread and butter"
+
+
+def test_attribution_adding_to_is_a_sum_and_adding_that_a_clause(analyze_text) -> None:  # type: ignore[no-untyped-def]
+    assert not analyze_text("Okafor won the primary in Ohio, adding to her delegate lead.").attributions
+    doc = analyze_text("“I think that speaks volumes,” she said, adding that the campaign will work hard "
+                       "to win those voters. “They are waiting.”")
+    assert _roles(doc, _by_cue(doc, "adding"))[2] == "that the campaign will work hard to win those voters"

@@ -683,6 +683,8 @@ class _Extractor:
     def verbal(self, sent: SpacySpan, verb: Token, lemma: str) -> None:
         lex = self.lex
         cls = "allege" if lemma == "make" else lex.verb_class[lemma]  # "made the claim"
+        if lemma == "add" and verb.i + 1 < len(self.sdoc) and self.sdoc[verb.i + 1].lower_ == "to":
+            return  # "adding to her delegate lead": a sum, not a saying
         if lemma == "make" and self.complement(verb, lemma) is None:
             return  # "made" is a cue only with a claim for its object, never a frame of its own
         if verb.dep_ == "acl" and verb.tag_ in {"VBG", "VBN", "VB"} and cls not in {"speech_strong", "report"}:
@@ -839,6 +841,9 @@ class _Extractor:
         last = max(frame_toks, key=lambda t: t.i)
         frame_start = first.idx
         frame_end = max(t.idx + len(t.text) for t in frame_toks)
+        # "said …, adding that Trump's campaign will …": the that-clause, not the next quotation
+        if lemma == "add" and comp is not None and comp[1] == "ccomp" and comp[0][0].lower_ == "that":
+            return _spans_of(self.text, comp[0])
         # what one refers or alludes to is the topic after "to", never a quotation nearby
         if cls in {"speech_strong", "speech", "report", "allege", "quote_only"} and lemma not in {"make", *_PREP_NEXT}:
             quoted = self.quote_frame(frame_start, frame_end, verb.idx)
