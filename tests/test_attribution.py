@@ -366,3 +366,11 @@ def test_attribution_adding_to_is_a_sum_and_adding_that_a_clause(analyze_text) -
     doc = analyze_text("“I think that speaks volumes,” she said, adding that the campaign will work hard "
                        "to win those voters. “They are waiting.”")
     assert _roles(doc, _by_cue(doc, "adding"))[2] == "that the campaign will work hard to win those voters"
+
+
+def test_attribution_colon_lines_that_are_labels_tallies_or_rolls(analyze_text) -> None:  # type: ignore[no-untyped-def]
+    for text in ("Lee: 1,204\nPark: 987", "Harbourville: Ann Lee, Bo Park, Cy Moss, Di Nair, Ed Holt, Flo Ames",
+                 "The Latest: Ferry strike ends after two days", "Editor’s Note: This is the second part of a series."):
+        assert not analyze_text(text).attributions, text
+    doc = analyze_text("HOST: Will the mayor resign, yes or no?")
+    assert _roles(doc, _by_cue(doc, ":"))[0] == "HOST"

@@ -45,7 +45,8 @@ _DASH_SPEAKER = re.compile(r"([―—–])\s*((?:[A-Z][\w.’'-]*\s?){1,5})\s*$"
 # "Elites Plan To Oust Putin, Ukrainian Intelligence Alleges": a title-case headline frame
 _HEADLINE_FRAME = re.compile(r"^\s*(\S.*?\S),\s+((?:[A-Z][\w’'.-]*\s+){1,5})([A-Z][a-z]+s)\.?\s*$")
 _LABELS = {"opinion", "related", "update", "updated", "editor's note", "note", "photo", "video", "watch", "read more",
-           "advertisement", "source", "sources", "correction", "disclosure", "getty images"}
+           "advertisement", "source", "sources", "correction", "disclosure", "getty images", "the latest", "name",
+           "email", "e-mail", "paid notice", "delegate update", "stat of the week", "breaking", "breaking news"}
 _FINITE = {"VBD", "VBZ", "VBP", "MD"}
 _RECIPIENTS = {"us", "me", "him", "her", "them", "reporters", "journalists", "listeners", "viewers", "readers"}
 _CLAIM_NOUNS = {"claim", "claims", "allegation", "allegations", "statement", "accusation", "assertion", "announcement"}
@@ -144,6 +145,15 @@ def _trim(text: str, span: CharSpan, *, keep_period_in_quote: bool = True) -> Ch
             if ch not in ".,!? ":
                 break
     return (s, e) if e > s else None
+
+
+def _tally_or_list(body: str) -> bool:
+    """'Clinton: 1,769', 'Iowa: Tim Albrecht, Brad Anderson, …': a count or a roll of names
+    after a colon, not words someone said."""
+    if not any(ch.isalpha() for ch in body):
+        return True
+    items = [i.strip() for i in body.split(",")]
+    return len(items) >= 5 and all(len(i.split()) <= 4 and i[:1].isupper() for i in items if i)
 
 
 def _subtree_span(tok: Token, *, exclude: set[int] | None = None) -> list[Token]:
@@ -650,9 +660,9 @@ class _Extractor:
         for start, end in zip(self.lay.para_starts, self.lay.para_ends, strict=True):
             line = text[start:end]
             m = _SPEAKER_COLON.match(line)
-            if m and m.group(1).strip().lower() not in _LABELS:
+            if m and m.group(1).strip().lower().replace("’", "'") not in _LABELS:
                 body = _trim(text, (start + m.end() - 1, end))
-                if body:
+                if body and not _tally_or_list(text[body[0] : body[1]]):
                     colon = start + m.end(1)
                     self.frames.append(Frame(cue=[(colon, colon + 1)], source=[(start + m.start(1), colon)],
                                              content=[body], cue_class="speech", lemma=":"))
