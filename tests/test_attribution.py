@@ -374,3 +374,10 @@ def test_attribution_colon_lines_that_are_labels_tallies_or_rolls(analyze_text) 
         assert not analyze_text(text).attributions, text
     doc = analyze_text("HOST: Will the mayor resign, yes or no?")
     assert _roles(doc, _by_cue(doc, ":"))[0] == "HOST"
+
+
+def test_attribution_cue_takes_the_adverbs_of_its_verb_group(analyze_text) -> None:  # type: ignore[no-untyped-def]
+    doc = analyze_text("The mayor also said the bridge was safe.")
+    assert _roles(doc, doc.attributions[0]) == ("The mayor", "also said", "the bridge was safe")
+    doc = analyze_text("The mayor then asked whether the bridge was safe.")
+    assert _roles(doc, doc.attributions[0])[1] == "then asked"
