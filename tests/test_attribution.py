@@ -381,3 +381,13 @@ def test_attribution_cue_takes_the_adverbs_of_its_verb_group(analyze_text) -> No
     assert _roles(doc, doc.attributions[0]) == ("The mayor", "also said", "the bridge was safe")
     doc = analyze_text("The mayor then asked whether the bridge was safe.")
     assert _roles(doc, doc.attributions[0])[1] == "then asked"
+
+
+def test_attribution_sources_with_a_party_tag_and_participle_speakers(analyze_text) -> None:  # type: ignore[no-untyped-def]
+    # the abbreviation's full stop inside the parenthesis ends no sentence, and the source keeps it
+    doc = analyze_text("Sen. Maria Lopez (D-Ore.) said the plan was dead.")
+    assert _roles(doc, _by_cue(doc, "said")) == ("Sen. Maria Lopez (D-Ore.)", "said", "the plan was dead")
+    doc = analyze_text("Obama has been on the sidelines, arguing he did not want to interfere.")
+    assert _roles(doc, _by_cue(doc, "arguing"))[0] == "Obama"
+    # a participle set off by commas describes someone; it reports nothing
+    assert not analyze_text("The man, arguing loudly with the guard, was led away.").attributions

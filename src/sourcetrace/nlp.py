@@ -39,11 +39,21 @@ PTB_TO_UPOS: dict[str, str] = {
 
 @Language.component("paragraph_breaks")
 def paragraph_breaks(sdoc: SpacyDoc) -> SpacyDoc:
-    """A line break always ends a sentence: news paragraphs, captions and labels are lines."""
+    """A line break always ends a sentence: news paragraphs, captions and labels are lines.
+    A parenthesis opened inside a line never ends one ("Sen. Ann Lee (D-Ore.) said …": the
+    abbreviation's full stop inside it is no sentence end), nor does its closing mark."""
+    depth = 0
     for tok in sdoc[1:]:
         prev = sdoc[tok.i - 1]
         if "\n" in prev.text or "\n" in prev.whitespace_:
             tok.is_sent_start = True
+            depth = 0
+        elif depth > 0 or (prev.text == ")" and tok.text[:1].islower()):
+            tok.is_sent_start = False
+        if tok.text == "(":
+            depth += 1
+        elif tok.text == ")" and depth > 0:
+            depth -= 1
     return sdoc
 
 

@@ -181,6 +181,8 @@ def _trim_np(toks: list[Token]) -> list[Token]:
     """Drop conjunctions, marks, quotes and adverbs the parser hung on a noun phrase's edges."""
     while toks and (toks[-1].is_punct and toks[-1].text not in "’'" or toks[-1].tag_ in {"RB", "CC"}
                     or toks[-1].lower_ in _EDGE_DROP):
+        if toks[-1].text == ")" and sum(t.text == "(" for t in toks) > sum(t.text == ")" for t in toks[:-1]):
+            break  # "Sen. Ann Lee (D-Ore.)": the parenthesis closes one the phrase opened
         toks = toks[:-1]
     while toks and (toks[0].is_punct or toks[0].lower_ in _EDGE_DROP | {"by"} or toks[0].is_space
                     or toks[0].tag_ == "IN"):
@@ -303,6 +305,9 @@ class _Extractor:
         if verb.dep_ in {"advcl", "xcomp"} and depth < 3 and (
             verb.tag_ == "VBG" or any(c.tag_ == "TO" for c in verb.children)
         ):
+            return self.source_of(verb.head, depth=depth + 1)
+        if verb.dep_ == "acl" and verb.tag_ == "VBG" and depth < 3 and verb.i > 0 and self.sdoc[verb.i - 1].text == ",":
+            # "Obama has been on the sidelines, arguing …": the clause's subject argues
             return self.source_of(verb.head, depth=depth + 1)
         return None
 
@@ -863,8 +868,9 @@ class _Extractor:
         if cls == "quote_only":
             return []
         relative = verb.dep_ in _COMMA_REL or (subj is not None and subj.lower_ in {"who", "which", "that"})
-        if cls in {"speech_strong", "speech", "report", "allege"} and not relative:
-            # "The museum, Mr. Bush said, celebrated …": whatever the parser made of it
+        if cls in {"speech_strong", "speech", "report", "allege"} and not relative and verb.tag_ in _FINITE:
+            # "The museum, Mr. Bush said, celebrated …": whatever the parser made of it (a
+            # participle set off by commas describes: "The man, arguing loudly, was led away")
             inserted = self.parenthetical_frame(sent, first, last)
             if inserted:
                 return inserted
