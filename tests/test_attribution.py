@@ -391,3 +391,8 @@ def test_attribution_sources_with_a_party_tag_and_participle_speakers(analyze_te
     assert _roles(doc, _by_cue(doc, "arguing"))[0] == "Obama"
     # a participle set off by commas describes someone; it reports nothing
     assert not analyze_text("The man, arguing loudly with the guard, was led away.").attributions
+
+
+def test_attribution_source_keeps_an_appositive_with_a_clause_in_it(analyze_text) -> None:  # type: ignore[no-untyped-def]
+    doc = analyze_text("“The market is hot,” said Paul Chipok, a lawyer in Orlando who specializes in land use.")
+    assert _roles(doc, _by_cue(doc, "said"))[0] == "Paul Chipok, a lawyer in Orlando who specializes in land use"

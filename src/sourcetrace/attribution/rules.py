@@ -333,8 +333,10 @@ class _Extractor:
                 and any(t.pos_ == "AUX" or t.tag_ in _FINITE for t in c.subtree)]
         toks = _exclude_subtrees(toks, bare)
         # a comma followed by a finite clause ends the phrase ("Russia, Moscow's forces have …")
+        # (not an appositive of the head: "Paul Chipok, a lawyer who specializes in …")
+        appos = {c.left_edge.i for c in head.children if c.dep_ == "appos"}
         for k, t in enumerate(toks):
-            if t.text == "," and t.i > head.i and any(x.tag_ in _FINITE for x in toks[k + 1 :]):
+            if t.text == "," and t.i > head.i and t.i + 1 not in appos and any(x.tag_ in _FINITE for x in toks[k + 1 :]):
                 toks = toks[:k]
                 break
         return _trim_np(toks)
