@@ -396,3 +396,10 @@ def test_attribution_sources_with_a_party_tag_and_participle_speakers(analyze_te
 def test_attribution_source_keeps_an_appositive_with_a_clause_in_it(analyze_text) -> None:  # type: ignore[no-untyped-def]
     doc = analyze_text("“The market is hot,” said Paul Chipok, a lawyer in Orlando who specializes in land use.")
     assert _roles(doc, _by_cue(doc, "said"))[0] == "Paul Chipok, a lawyer in Orlando who specializes in land use"
+
+
+def test_attribution_attacking_a_person_in_words(analyze_text) -> None:  # type: ignore[no-untyped-def]
+    doc = analyze_text("Trump attacked Clinton for her support of the war.")
+    assert _roles(doc, _by_cue(doc, "attacked")) == ("Trump", "attacked", "Clinton for her support of the war")
+    for text in ("Russian forces attacked Kyiv overnight.", "Militants attacked the base."):
+        assert not analyze_text(text).attributions, text

@@ -60,7 +60,7 @@ _DEFENDED_PLACES = {"city", "cities", "country", "border", "borders", "town", "t
 # verbs whose topic preposition comes right after them ("referred to", "alluding to")
 _PREP_NEXT = {"refer", "allude"}
 # verbs whose object is charged "of"/"for" something, the charge part of the content
-_CHARGING = {"accuse", "blame", "criticize", "praise", "condemn", "blast", "slam", "lambaste", "mock", "applaud", "hail"}
+_CHARGING = {"attack", "accuse", "blame", "criticize", "praise", "condemn", "blast", "slam", "lambaste", "mock", "applaud", "hail"}
 _DANGLING_CONJ = re.compile(r"[\s,](and|but|or)$")
 _EDGE_DROP = {"and", "but", "or", "so", "that", "as", "also", "then", "first", "however"}
 
@@ -418,6 +418,8 @@ class _Extractor:
                     if lemma == "question" and (child.tag_ == "PRP" or child.ent_type_ == "PER"
                                                 or child.lower_ in _QUESTIONED_PEOPLE):
                         return None  # "questioned the witness": an interrogation, not a doubt
+                    if lemma == "attack" and not (child.ent_type_ == "PER" or child.lower_ in {"him", "her", "them"}):
+                        return None  # "attacked Clinton", not "attacked the base": words, not weapons
                     if lemma == "defend" and (child.ent_type_ == "LOC" or child.lower_ in _DEFENDED_PLACES or (
                             child.lower_.endswith(("self", "selves")) and not any(
                                 c.left_edge.lower_ in {"for", "against"} for c in verb.children if c.i > child.i))):
