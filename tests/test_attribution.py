@@ -403,3 +403,8 @@ def test_attribution_attacking_a_person_in_words(analyze_text) -> None:  # type:
     assert _roles(doc, _by_cue(doc, "attacked")) == ("Trump", "attacked", "Clinton for her support of the war")
     for text in ("Russian forces attacked Kyiv overnight.", "Militants attacked the base."):
         assert not analyze_text(text).attributions, text
+
+
+def test_attribution_likened_to(analyze_text) -> None:  # type: ignore[no-untyped-def]
+    doc = analyze_text("The senator likened the deal to a surrender.")
+    assert _roles(doc, _by_cue(doc, "likened")) == ("The senator", "likened", "the deal to a surrender")
