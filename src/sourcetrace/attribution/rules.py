@@ -60,7 +60,8 @@ _DEFENDED_PLACES = {"city", "cities", "country", "border", "borders", "town", "t
 # verbs whose topic preposition comes right after them ("referred to", "alluding to")
 _PREP_NEXT = {"refer", "allude"}
 # verbs whose object is charged "of"/"for" something (likened "to" something), the charge part of the content
-_CHARGING = {"liken", "attack", "accuse", "blame", "criticize", "praise", "condemn", "blast", "slam", "lambaste", "mock", "applaud", "hail"}
+_CHARGING = {"liken", "attack", "accuse", "blame", "criticize", "praise", "condemn", "blast", "slam", "lambaste",
+             "mock", "applaud", "hail"}
 _DANGLING_CONJ = re.compile(r"[\s,](and|but|or)$")
 _EDGE_DROP = {"and", "but", "or", "so", "that", "as", "also", "then", "first", "however"}
 
@@ -154,6 +155,23 @@ def _tally_or_list(body: str) -> bool:
         return True
     items = [i.strip() for i in body.split(",")]
     return len(items) >= 5 and all(len(i.split()) <= 4 and i[:1].isupper() for i in items if i)
+
+
+def _not_a_saying(lemma: str, verb: Token, obj: Token) -> bool:
+    """Cue verbs that take an object as content also have senses that report nothing; the
+    object tells them apart."""
+    if lemma == "make":  # only "made the claim / an allegation"
+        return obj.lower_ not in _CLAIM_NOUNS
+    if lemma == "question":  # "questioned the witness": an interrogation, not a doubt
+        return obj.tag_ == "PRP" or obj.ent_type_ == "PER" or obj.lower_ in _QUESTIONED_PEOPLE
+    if lemma == "attack":  # "attacked Clinton", not "attacked the base": words, not weapons
+        return not (obj.ent_type_ == "PER" or obj.lower_ in {"him", "her", "them"})
+    if lemma == "defend":  # "defended the city", "stop defending ourselves": a fight, not an argument
+        if obj.ent_type_ == "LOC" or obj.lower_ in _DEFENDED_PLACES:
+            return True
+        charged = any(c.left_edge.lower_ in {"for", "against"} for c in verb.children if c.i > obj.i)
+        return obj.lower_.endswith(("self", "selves")) and not charged
+    return False
 
 
 def _subtree_span(tok: Token, *, exclude: set[int] | None = None) -> list[Token]:
@@ -394,16 +412,16 @@ class _Extractor:
                 if first is not None and first.lower_ in preps:
                     if child.lower_ in {"condition", "behalf"}:
                         continue  # "spoke on the condition of anonymity", "on his behalf": no topic
-                    if lemma in _PREP_NEXT and any(not t.pos_ == "ADV" for t in self.sdoc[verb.i + 1 : first.i]):
+                    if lemma in _PREP_NEXT and any(t.pos_ != "ADV" for t in self.sdoc[verb.i + 1 : first.i]):
                         continue  # "referred to X", not "referred the case to the court"
                     toks = [t for t in _subtree_span(child) if t.i != first.i]
                     if child.dep_ == "prep":
                         toks = [t for t in child.subtree if t.i != child.i]
-                    # "referred to Rubio as a bright leader": the "as" phrase too
-                    as_phrase = next((c for c in verb.children if c.dep_ in {"obl", "advcl", "prep", "xcomp"}
-                                      and c.left_edge.i == toks[-1].i + 1 and c.left_edge.lower_ == "as"), None)
-                    if lemma in _PREP_NEXT and toks and as_phrase is not None:
-                        toks = toks + list(as_phrase.subtree)
+                    if lemma in _PREP_NEXT and toks:
+                        # "referred to Rubio as a bright leader": the "as" phrase too
+                        toks += next((list(c.subtree) for c in verb.children
+                                      if c.dep_ in {"obl", "advcl", "prep", "xcomp"}
+                                      and c.left_edge.i == toks[-1].i + 1 and c.left_edge.lower_ == "as"), [])
                     return toks, "topic:" + str(first.i)
         particles = self.lex.particles.get(lemma, ())
         for child in verb.children:
@@ -415,16 +433,7 @@ class _Extractor:
         if lemma in self.lex.nominal_object or lemma in {"make"}:
             for child in verb.children:
                 if child.dep_ in {"obj", "dobj"} and child.i > verb.i:
-                    if lemma == "question" and (child.tag_ == "PRP" or child.ent_type_ == "PER"
-                                                or child.lower_ in _QUESTIONED_PEOPLE):
-                        return None  # "questioned the witness": an interrogation, not a doubt
-                    if lemma == "attack" and not (child.ent_type_ == "PER" or child.lower_ in {"him", "her", "them"}):
-                        return None  # "attacked Clinton", not "attacked the base": words, not weapons
-                    if lemma == "defend" and (child.ent_type_ == "LOC" or child.lower_ in _DEFENDED_PLACES or (
-                            child.lower_.endswith(("self", "selves")) and not any(
-                                c.left_edge.lower_ in {"for", "against"} for c in verb.children if c.i > child.i))):
-                        return None  # "defended the city", "stop defending ourselves": a fight, not an argument
-                    if lemma == "make" and child.lower_ not in {"claim", "claims", "allegation", "allegations", "statement", "accusation", "assertion", "announcement"}:
+                    if _not_a_saying(lemma, verb, child):
                         return None
                     toks = _subtree_span(child)
                     # "accused the GOP of stoking …", "criticized Clinton for accepting …": the
