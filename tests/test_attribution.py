@@ -408,3 +408,17 @@ def test_attribution_attacking_a_person_in_words(analyze_text) -> None:  # type:
 def test_attribution_likened_to(analyze_text) -> None:  # type: ignore[no-untyped-def]
     doc = analyze_text("The senator likened the deal to a surrender.")
     assert _roles(doc, _by_cue(doc, "likened")) == ("The senator", "likened", "the deal to a surrender")
+
+
+def test_attribution_portray_thank_express_describe_as(analyze_text) -> None:  # type: ignore[no-untyped-def]
+    cases = {
+        "The president portrayed his rival as a nasty and divisive candidate.":
+            ("The president", "portrayed", "his rival as a nasty and divisive candidate"),
+        "The mayor thanked the volunteers for their work.": ("The mayor", "thanked", "the volunteers for their work"),
+        "Mr. Lee expressed admiration for the governor's skills.":
+            ("Mr. Lee", "expressed", "admiration for the governor's skills"),
+        "She described the plan as a disaster.": ("She", "described", "the plan as a disaster"),
+    }
+    for text, roles in cases.items():
+        doc = analyze_text(text)
+        assert _roles(doc, _by_cue(doc, roles[1])) == roles, text

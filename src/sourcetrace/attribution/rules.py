@@ -59,9 +59,11 @@ _DEFENDED_PLACES = {"city", "cities", "country", "border", "borders", "town", "t
                     "regions", "area", "areas", "front", "ground", "land", "soil", "coast", "airspace", "port"}
 # verbs whose topic preposition comes right after them ("referred to", "alluding to")
 _PREP_NEXT = {"refer", "allude"}
-# verbs whose object is charged "of"/"for" something (likened "to" something), the charge part of the content
+# verbs whose object is charged "of"/"for" something, the charge part of the content
 _CHARGING = {"liken", "attack", "accuse", "blame", "criticize", "praise", "condemn", "blast", "slam", "lambaste",
-             "mock", "applaud", "hail"}
+             "mock", "applaud", "hail", "thank", "describe", "portray"}
+# the charge's preposition where it is not "of"/"for": "likened X to Y", "portrayed X as Y"
+_CHARGE_PREPS = {"liken": {"to"}, "describe": {"as"}, "portray": {"as"}}
 _DANGLING_CONJ = re.compile(r"[\s,](and|but|or)$")
 _EDGE_DROP = {"and", "but", "or", "so", "that", "as", "also", "then", "first", "however"}
 
@@ -440,7 +442,7 @@ class _Extractor:
                     # charge right after the object belongs to the content
                     charge = next((c for c in verb.children if c.dep_ in {"obl", "advcl", "prep"}
                                    and c.left_edge.i == child.right_edge.i + 1
-                                   and c.left_edge.lower_ in ({"to"} if lemma == "liken" else {"of", "for"})), None)
+                                   and c.left_edge.lower_ in _CHARGE_PREPS.get(lemma, {"of", "for"})), None)
                     if lemma in _CHARGING and charge is not None:
                         toks = toks + list(charge.subtree)
                     return toks, "obj"
