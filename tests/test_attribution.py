@@ -422,3 +422,11 @@ def test_attribution_portray_thank_express_describe_as(analyze_text) -> None:  #
     for text, roles in cases.items():
         doc = analyze_text(text)
         assert _roles(doc, _by_cue(doc, roles[1])) == roles, text
+
+
+def test_attribution_pointed_to_and_was_asked(analyze_text) -> None:  # type: ignore[no-untyped-def]
+    doc = analyze_text("She pointed to attacks on her campaign funded by two billionaires.")
+    assert _roles(doc, _by_cue(doc, "pointed to"))[:2] == ("She", "pointed to")
+    assert not analyze_text("He pointed to the door.").attributions
+    doc = analyze_text("Sanders was asked whether he would support the nominee.")
+    assert _roles(doc, _by_cue(doc, "was asked")) == ("", "was asked", "whether he would support the nominee")
