@@ -430,3 +430,10 @@ def test_attribution_pointed_to_and_was_asked(analyze_text) -> None:  # type: ig
     assert not analyze_text("He pointed to the door.").attributions
     doc = analyze_text("Sanders was asked whether he would support the nominee.")
     assert _roles(doc, _by_cue(doc, "was asked")) == ("", "was asked", "whether he would support the nominee")
+
+
+def test_attribution_asked_about(analyze_text) -> None:  # type: ignore[no-untyped-def]
+    doc = analyze_text("Asked about his daughter's work for the campaign, the senator said he was proud of her.")
+    assert _roles(doc, _by_cue(doc, "Asked about"))[1:] == ("Asked about", "his daughter's work")
+    doc = analyze_text("The reporter asked about the budget.")
+    assert _roles(doc, _by_cue(doc, "asked about")) == ("The reporter", "asked about", "the budget")
