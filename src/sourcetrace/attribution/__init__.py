@@ -27,7 +27,7 @@ def _quoted(piece: str) -> bool:
     """A content piece that is all one quotation (two apostrophes count as a quote mark)."""
     opens = piece[:1] in _OPEN or piece.startswith("''")
     body = piece.rstrip(".,")
-    closes = body[-1:] in _CLOSE or piece.endswith((*_CLOSE, "''")) or body.endswith("''")
+    closes = body[-1:] in _CLOSE or body.endswith("''")
     return opens and closes
 
 

@@ -76,19 +76,19 @@ def _scan_para(text: str, start: int, end: int, para: int) -> list[Quote]:
     d_open = -1  # offset of an open double quote
     s_open = -1  # offset of an open single quote
     straight_open = -1
-    i = start - 1
-    while i + 1 < end:
-        i += 1
+    i = start
+    while i < end:
         ch = text[i]
-        if text.startswith("''", i) and i + 1 < end:
+        if text.startswith("''", i, end):
             # two apostrophes for a double quote mark (''like this,'' in some newspapers' text)
             if straight_open < 0:
                 straight_open = i
             else:
                 quotes.append(Quote(straight_open, i + 2, True, 0, para))
                 straight_open = -1
-            i += 1
-        elif ch in _OPEN_D and d_open < 0:
+            i += 2
+            continue
+        if ch in _OPEN_D and d_open < 0:
             d_open = i
         elif ch in _CLOSE_D and d_open >= 0:
             if s_open >= 0:
@@ -106,6 +106,7 @@ def _scan_para(text: str, start: int, end: int, para: int) -> list[Quote]:
         elif ch == "’" and s_open >= 0 and not _is_apostrophe(text, i):
             quotes.append(Quote(s_open, i + 1, True, 1, para))
             s_open = -1
+        i += 1
     for opened in (d_open, straight_open):
         if opened >= 0:
             quotes.append(Quote(opened, end, False, 0, para))

@@ -163,8 +163,6 @@ def _tally_or_list(body: str) -> bool:
 def _not_a_saying(lemma: str, verb: Token, obj: Token) -> bool:
     """Cue verbs that take an object as content also have senses that report nothing; the
     object tells them apart."""
-    if lemma == "make":  # only "made the claim / an allegation"
-        return obj.lower_ not in _CLAIM_NOUNS
     if lemma == "question":  # "questioned the witness": an interrogation, not a doubt
         return obj.tag_ == "PRP" or obj.ent_type_ == "PER" or obj.lower_ in _QUESTIONED_PEOPLE
     if lemma == "attack":  # "attacked Clinton", not "attacked the base": words, not weapons
@@ -433,7 +431,7 @@ class _Extractor:
                 g.dep_ in {"case", "mark"} and g.lower_ in particles and g.i == verb.i + 1 for g in child.children
             ):
                 return [t for t in _subtree_span(child) if t.i != verb.i + 1], "obj"
-        if lemma in self.lex.nominal_object or lemma in {"make"}:
+        if lemma in self.lex.nominal_object:
             for child in verb.children:
                 if child.dep_ in {"obj", "dobj"} and child.i > verb.i:
                     if _not_a_saying(lemma, verb, child):

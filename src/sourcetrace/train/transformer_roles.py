@@ -47,6 +47,7 @@ from ..attribution.transformer import (
     N_SURFACE,
     TUNED_FROM,
     _torch,
+    allowed_starts,
     allowed_transitions,
     average_windows,
     build_head,
@@ -134,7 +135,7 @@ def crf_nll(scores: Any, tags: Any, trans: Any, start: Any) -> Any:
     anywhere, _ = allowed_transitions()
     neg = -1e4
     tm = torch.where(torch.tensor(anywhere), trans, torch.full_like(trans, neg))
-    sm = torch.where(torch.tensor([not t.startswith("I-") for t in TAGS]), start, torch.full_like(start, neg))
+    sm = torch.where(torch.tensor(allowed_starts()), start, torch.full_like(start, neg))
     mask = tags != -100
     y = tags.clamp_min(0)
     emit = scores.gather(2, y[:, :, None]).squeeze(2)
