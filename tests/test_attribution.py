@@ -437,3 +437,19 @@ def test_attribution_asked_about(analyze_text) -> None:  # type: ignore[no-untyp
     assert _roles(doc, _by_cue(doc, "Asked about"))[1:] == ("Asked about", "his daughter's work")
     doc = analyze_text("The reporter asked about the budget.")
     assert _roles(doc, _by_cue(doc, "asked about")) == ("The reporter", "asked about", "the budget")
+
+
+def test_attribution_seems_and_appears_are_an_unsourced_hedge(analyze_text) -> None:  # type: ignore[no-untyped-def]
+    doc = analyze_text("The new bridge seems to have cut traffic in the old town.")
+    attr = _by_cue(doc, "seems")
+    assert _roles(doc, attr) == ("", "seems", "The new bridge | to have cut traffic in the old town")
+    assert attr.certainty == "hedged"
+    doc = analyze_text("The mayor's aides appeared relieved.")
+    assert _roles(doc, _by_cue(doc, "appeared")) == ("", "appeared", "The mayor's aides | relieved")
+    # the literal sense, a quoted speaker's own hedge, and one inside a reported clause: none
+    for text in ("The mayor appeared on the radio on Monday.",
+                 "“The plan doesn’t seem to work.” The planner was blunt.",
+                 "Planners said the plan seems to work."):
+        doc = analyze_text(text)
+        cues = [doc.text[s:e] for a in doc.attributions for s, e in a.cue]
+        assert not [c for c in cues if "seem" in c or "appear" in c], (text, cues)

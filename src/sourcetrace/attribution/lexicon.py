@@ -39,6 +39,8 @@ class Lexicon:
     report_nouns: frozenset[str]
     agentless_adverbs: dict[str, str]
     agentless_passives: dict[str, str]
+    raising: dict[str, str]  # form of "seem"/"appear" -> lemma; the hint is raising_hint[lemma]
+    raising_hint: dict[str, str]
     hedge_words: frozenset[str]
     allegation_words: frozenset[str]
     unconfirmed_phrases: tuple[str, ...]
@@ -69,6 +71,8 @@ def load_lexicon() -> Lexicon:
         report_nouns=frozenset(raw["report_nouns"]),
         agentless_adverbs=dict(raw["agentless_adverbs"]),
         agentless_passives=dict(raw["agentless_passives"]),
+        raising={form: lemma for lemma in raw["raising_verbs"] for form in _forms(lemma)},
+        raising_hint=dict(raw["raising_verbs"]),
         hedge_words=frozenset(raw["hedge_words"]),
         allegation_words=frozenset(raw["allegation_words"]),
         unconfirmed_phrases=tuple(raw["unconfirmed_phrases"]),

@@ -13,6 +13,7 @@ another frame's content is reported through it.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from spacy.tokens import Doc as SpacyDoc
@@ -665,6 +666,8 @@ class _Extractor:
                     self.according_to(sent, tok)
                 elif tok.lower_ in self.lex.agentless_adverbs:
                     self.agentless_adverb(sent, tok)
+                elif tok.lower_ in self.lex.raising and tok.pos_ in {"VERB", "AUX"}:
+                    self.raising(tok, self.lex.raising[tok.lower_])
                 elif tok.lower_ == "saying" and tok.i > 0 and self.sdoc[tok.i - 1].lower_ == "as":
                     continue  # handled with its governing "quoted"/"cited"
                 elif (lemma := self.verb_lemma(tok)) is not None:
@@ -990,6 +993,26 @@ class _Extractor:
                        content=_spans_of(self.text, toks), cue_class="agentless", lemma=adv.lower_,
                        certainty_hint=hint))
 
+    def raising(self, verb: Token, lemma: str) -> None:
+        """'The plan seems to work', 'the team appeared paralyzed': an impression with no one
+        named to hold it, a hedge. The content is the subject with the complement; the cue is
+        the verb group. PolNeAR annotates seem/appear with such a complement 203 times in 373
+        (train); inside a quotation the hedge is the quoted speaker's, not a new attribution."""
+        if self.lay.innermost_quote(verb.idx) is not None:
+            return
+        subj = next((c for c in verb.children if c.dep_ == "nsubj" and c.i < verb.i), None)
+        comp = next((c for c in verb.children if c.dep_ == "xcomp" and c.i > verb.i), None)
+        if subj is None or comp is None or subj.lower_ in _PRONOUN_EXPLETIVE:
+            return
+        if self.verb_lemma(comp) is not None:
+            return  # "appeared to suggest that …": the frame of "suggest"
+        subj_toks = _exclude_subtrees(list(subj.subtree), _comma_relcls(subj))
+        cue = self.cue_tokens(verb, lemma)
+        self.used_cues.add(verb.i)
+        self.add(Frame(cue=[s for s in [_tok_span(cue)] if s], source=[],
+                       content=_spans_of(self.text, subj_toks + list(comp.subtree)), cue_class="agentless",
+                       lemma=lemma, negated=self.is_negated(cue), certainty_hint=self.lex.raising_hint[lemma]))
+
     def according_to(self, sent: SpacySpan, acc: Token) -> None:
         to = self.sdoc[acc.i + 1]
         self.used_cues.update({acc.i, to.i})
@@ -1110,17 +1133,21 @@ def _resolve_overlaps(frames: list[Frame]) -> list[Frame]:
     return sorted(out, key=lambda f: (f.cue[0][0] if f.cue else f.content[0][0]))
 
 
-def _drop_inner_adverbs(frames: list[Frame]) -> list[Frame]:
-    """'reportedly'/'allegedly' inside content that already has a source only sets certainty."""
+def _drop_inner_hedges(frames: list[Frame], raising: Iterable[str]) -> list[Frame]:
+    """'reportedly'/'allegedly' inside content that already has a source only sets certainty;
+    a 'seems to' there is that source's hedge, not a new attribution."""
+    raising = set(raising)
+
     def inside_other(f: Frame) -> bool:
         return any(
             g is not f and any(c[0] <= f.cue[0][0] and f.cue[0][1] <= c[1] for c in g.content)
             for g in frames
         )
-    return [f for f in frames if not (f.cue_class == "agentless" and f.lemma.endswith("ly") and inside_other(f))]
+    return [f for f in frames if not (f.cue_class == "agentless" and (f.lemma.endswith("ly") or f.lemma in raising)
+                                      and inside_other(f))]
 
 
 def find_frames(sdoc: SpacyDoc, *, lexicon: Lexicon | None = None) -> list[Frame]:
     """All attribution frames of a parsed document, in text order."""
-    ex = _Extractor(sdoc, lexicon or load_lexicon())
-    return _drop_inner_adverbs(_resolve_overlaps(ex.run()))
+    lex = lexicon or load_lexicon()
+    return _drop_inner_hedges(_resolve_overlaps(_Extractor(sdoc, lex).run()), lex.raising_hint)
