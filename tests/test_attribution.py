@@ -453,3 +453,15 @@ def test_attribution_seems_and_appears_are_an_unsourced_hedge(analyze_text) -> N
         doc = analyze_text(text)
         cues = [doc.text[s:e] for a in doc.attributions for s, e in a.cue]
         assert not [c for c in cues if "seem" in c or "appear" in c], (text, cues)
+
+
+def test_attribution_hyphenated_words_stay_whole_in_sources(nlp, analyze_text) -> None:  # type: ignore[no-untyped-def]
+    # one token for a hyphenated word, as in the news text the parser learned from; dashes split
+    assert [t.text for t in nlp("A fact-checker—not a pundit—wrote it.")][:5] == ["A", "fact-checker", "—", "not", "a"]
+    for text, source in (("But the fact-checker said the claim was false.", "the fact-checker"),
+                         ("About three-quarters of the voters said the economy mattered most.",
+                          "About three-quarters of the voters"),
+                         ("Ana Ruiz-Lopez, an economist, said the plan would cost more.",
+                          "Ana Ruiz-Lopez, an economist")):
+        doc = analyze_text(text)
+        assert _roles(doc, _by_cue(doc, "said"))[0] == source, text

@@ -68,6 +68,18 @@ _CHARGING = {"liken", "attack", "accuse", "blame", "criticize", "praise", "conde
 _CHARGE_PREPS = {"liken": {"to"}, "describe": {"as"}, "portray": {"as"}}
 _DANGLING_CONJ = re.compile(r"[\s,](and|but|or)$")
 _EDGE_DROP = {"and", "but", "or", "so", "that", "as", "also", "then", "first", "however"}
+_ROUGHLY = {"about", "around", "over", "under", "nearly", "almost"}
+_SHARES = {"half", "third", "thirds", "quarter", "quarters", "fifth", "fifths", "least", "most"}
+
+
+def _approximation(toks: list[Token]) -> bool:
+    """'About three-quarters of voters', 'At least half': the parser calls the first word a
+    preposition, but it belongs to the quantity (PolNeAR's sources keep it)."""
+    if len(toks) < 2:
+        return False
+    first, nxt = toks[0].lower_, toks[1]
+    share = nxt.tag_ == "CD" or nxt.lower_.split("-")[-1] in _SHARES
+    return (first in _ROUGHLY and share) or (first == "at" and nxt.lower_ in {"least", "most"})
 
 
 @dataclass
@@ -205,7 +217,7 @@ def _trim_np(toks: list[Token]) -> list[Token]:
             break  # "Sen. Ann Lee (D-Ore.)": the parenthesis closes one the phrase opened
         toks = toks[:-1]
     while toks and (toks[0].is_punct or toks[0].lower_ in _EDGE_DROP | {"by"} or toks[0].is_space
-                    or toks[0].tag_ == "IN"):
+                    or toks[0].tag_ == "IN" and not _approximation(toks)):
         toks = toks[1:]
     return toks
 
