@@ -68,8 +68,30 @@ _CHARGING = {"liken", "attack", "accuse", "blame", "criticize", "praise", "conde
 _CHARGE_PREPS = {"liken": {"to"}, "describe": {"as"}, "portray": {"as"}}
 _DANGLING_CONJ = re.compile(r"[\s,](and|but|or)$")
 _EDGE_DROP = {"and", "but", "or", "so", "that", "as", "also", "then", "first", "however"}
+_MONTHS = {"january", "february", "march", "april", "may", "june", "july", "august", "september",
+           "october", "november", "december", "jan.", "feb.", "aug.", "sept.", "oct.", "nov.", "dec."}
 _ROUGHLY = {"about", "around", "over", "under", "nearly", "almost"}
 _SHARES = {"half", "third", "thirds", "quarter", "quarters", "fifth", "fifths", "least", "most"}
+
+
+def _is_age(tok: Token) -> bool:
+    """'Renee Gold, 83,': a bare number in apposition (not 'one of the aides')."""
+    return tok.dep_ in {"appos", "amod", "nummod"} and tok.text.isdigit() and not any(True for _ in tok.children)
+
+
+def _after_dateline(toks: list[Token]) -> list[Token]:
+    """'WASHINGTON (AP) — A report …', 'Nov. 19 (UPI) — Hillary Clinton': the dateline of
+    the article's first sentence is no part of a source."""
+    for k, t in enumerate(toks):
+        if t.text in {"—", "–", "--", "-"} and k > 0:
+            before = toks[:k]
+            agency = len(before) >= 3 and before[-3].text == "(" and before[-1].text == ")" and before[-2].is_alpha
+            if before[0].i == before[0].sent.start and (agency or any(
+                b.text.isupper() and len(b.text) >= 3 and b.is_alpha for b in before
+            )):
+                return toks[k + 1 :]
+            return toks
+    return toks
 
 
 def _approximation(toks: list[Token]) -> bool:
@@ -357,7 +379,7 @@ class _Extractor:
 
     def np_tokens(self, head: Token) -> list[Token]:
         toks = _subtree_span(head)
-        toks = _exclude_subtrees(toks, _comma_relcls(head))
+        toks = _exclude_subtrees(toks, _comma_relcls(head) + self._asides(head))
         # a clause hung on the noun without a relative word is the parser's mistake, not a
         # modifier ("activists … have been meeting"): "who was not named" stays
         bare = [c for c in head.children if c.dep_ in {"acl:relcl", "acl"} and c.i > head.i
@@ -371,7 +393,28 @@ class _Extractor:
             if t.text == "," and t.i > head.i and t.i + 1 not in appos and any(x.tag_ in _FINITE for x in toks[k + 1 :]):
                 toks = toks[:k]
                 break
-        return _trim_np(toks)
+        return _trim_np(_after_dateline(toks))
+
+    def _asides(self, head: Token) -> list[Token]:
+        """Modifiers of a speaker that say when or how, not who: "Biden on Monday", "Rubio,
+        speaking at a rally,", "Clinton, clearly frustrated,", "Snyder, for his part,",
+        "Gold, 83,". PolNeAR's sources leave them out; "Proponents, including X," stays."""
+        out = []
+        for c in head.children:
+            if c.i < head.i:
+                continue
+            case = next((g.lower_ for g in c.children if g.dep_ == "case"), "")
+            when = c.lower_ in _TIME_WORDS | _MONTHS or c.tag_ == "CD" or c.lower_ == "time"
+            if c.dep_ == "nmod" and case in {"on", "in", "at", "during"} and when:
+                out.append(c)
+            elif c.i > 0 and self.sdoc[c.left_edge.i - 1].text == "," and (
+                (c.dep_ == "acl" and c.tag_ in {"VBG", "VBN"}) or c.dep_ == "amod"
+                or (c.dep_ == "nmod" and case in {"in", "for", "on", "at", "with"})
+                or _is_age(c)
+                or (c.dep_ == "nmod" and case == "of" and any(_is_age(a) for a in out))
+            ):
+                out.append(c)  # "Gold, 83, of Sarasota,": the home town goes with the age
+        return out
 
     def complement(self, verb: Token, lemma: str) -> tuple[list[Token], str] | None:
         """The clausal or nominal content of a cue verb, with the name of the rule used."""
