@@ -479,6 +479,7 @@ def test_attribution_source_leaves_out_when_and_how_and_the_dateline(analyze_tex
         ("Ida Stone, one of the mayor's closest aides, said the plan was dead.",
          "Ida Stone, one of the mayor's closest aides"),
         ("Proponents, including the city's mayors, said the law works.", "Proponents, including the city's mayors"),
+        ("Every farmer I met said the rain came too late.", "Every farmer I met"),
     ):
         doc = analyze_text(text)
         assert _roles(doc, _by_cue(doc, "said"))[0] == source, text

@@ -384,7 +384,10 @@ class _Extractor:
         # modifier ("activists … have been meeting"): "who was not named" stays
         bare = [c for c in head.children if c.dep_ in {"acl:relcl", "acl"} and c.i > head.i
                 and c.left_edge.lower_ not in {"who", "which", "that", "whose", "whom"}
-                and any(t.pos_ == "AUX" or t.tag_ in _FINITE for t in c.subtree)]
+                and any(t.pos_ == "AUX" or t.tag_ in _FINITE for t in c.subtree)
+                # "everyone I interviewed", "experts we spoke to": a contact clause with its own
+                # pronoun subject is a real modifier
+                and not (c.left_edge.pos_ == "PRON" and c.left_edge.dep_ == "nsubj" and c.left_edge.head.i == c.i)]
         toks = _exclude_subtrees(toks, bare)
         # a comma followed by a finite clause ends the phrase ("Russia, Moscow's forces have …")
         # (not an appositive of the head: "Paul Chipok, a lawyer who specializes in …")
@@ -1031,9 +1034,9 @@ class _Extractor:
 
     def agentless_adverb(self, sent: SpacySpan, adv: Token) -> None:
         head = adv.head
-        while head.dep_ in {"aux", "aux:pass", "cop"} and head.head is not head:
+        while head.dep_ in {"aux", "aux:pass", "cop"} and head.head.i != head.i:
             head = head.head
-        if head is adv:
+        if head.i == adv.i:
             return
         toks = [t for t in head.subtree if t.i != adv.i]
         if len(toks) < 3:  # the parser lost the clause: take the sentence around the adverb
