@@ -483,3 +483,17 @@ def test_attribution_source_leaves_out_when_and_how_and_the_dateline(analyze_tex
     ):
         doc = analyze_text(text)
         assert _roles(doc, _by_cue(doc, "said"))[0] == source, text
+
+
+def test_attribution_content_takes_what_goes_on_after_the_complement(analyze_text) -> None:  # type: ignore[no-untyped-def]
+    for text, cue, content in (
+        ("The minister said that taxes would fall and that pensions would rise.", "said",
+         "that taxes would fall and that pensions would rise"),
+        ("The senator criticized the law as a costly mistake.", "criticized", "the law as a costly mistake"),
+        ("The union offered its support to the striking nurses.", "offered", "its support to the striking nurses"),
+        # where it was said is no part of it, nor is a second cue coordinated with it
+        ("He made the claim in a post on Sunday.", "made", "the claim"),
+        ("The mayor praised the plan as bold and denied that it would cost jobs.", "praised", "the plan as bold"),
+    ):
+        doc = analyze_text(text)
+        assert _roles(doc, _by_cue(doc, cue))[2] == content, text
