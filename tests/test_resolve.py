@@ -58,3 +58,14 @@ def test_resolve_pronoun_speaker_goes_to_last_person() -> None:
     doc = resolve_entities(_doc_with_sources(text, ["Mayor Linda Okafor", "The council", "She"]))
     sp = [a.speaker for a in doc.attributions]
     assert sp[2] == sp[0]
+
+
+def test_resolve_first_person_sources_quoting_each_other_end() -> None:
+    # each "I" stands inside the other's content: following quoted speakers must stop
+    text = "I said I said."
+    doc = Document(doc_id="d", text=text, attributions=(
+        Attribution("a1", ((0, 1),), ((2, 6),), ((7, 13),)),
+        Attribution("a2", ((7, 8),), ((9, 13),), ((0, 6),)),
+    ))
+    out = resolve_entities(doc)
+    assert [a.id for a in out.attributions] == ["a1", "a2"]

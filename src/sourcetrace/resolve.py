@@ -260,7 +260,9 @@ class _Resolver:
                     self.mention(span, ner_label=ent.label_)
         self.mentions.sort(key=lambda m: m.span)
 
-    def antecedent(self, m: _Mention) -> _Mention | None:
+    def antecedent(self, m: _Mention, seen: frozenset[int] = frozenset()) -> _Mention | None:
+        """The mention ``m`` refers to; ``seen`` guards the quoted-speaker chain against a cycle
+        ("I" quoting "I" quoting the first "I")."""
         low = m.text.lower()
         earlier = [x for x in self.mentions if x.span[1] <= m.span[0] and x.kind != "pronoun"]
         if low in _RELATIVE and self.sdoc is not None:
@@ -277,8 +279,8 @@ class _Resolver:
             for attr in self.doc.attributions:
                 if attr.source and any(s <= m.span[0] and m.span[1] <= e for s, e in attr.content):
                     src = next((x for x in self.mentions if attr.id in x.attrs), None)
-                    if src is not None and src is not m:
-                        return self.antecedent(src) if src.kind == "pronoun" else src
+                    if src is not None and src is not m and id(src) not in seen:
+                        return self.antecedent(src, seen | {id(m)}) if src.kind == "pronoun" else src
             return None
         # "“…,” they said": look before the quotation the pronoun introduces, not inside it
         own = [a for a in self.doc.attributions if a.id in m.attrs and a.content]

@@ -1006,7 +1006,8 @@ class _Extractor:
             if any(not (g.is_space or g.text == ",") for g in gap) or not self._goes_on(kid):
                 break
             # not a cue coordinated inside it ("praised the plan as bold and denied that …")
-            cues = [d for d in kid.subtree if d.dep_ == "conj" and d.i != kid.i and self.verb_lemma(d) is not None]
+            cues = [d for d in kid.subtree if d.dep_ in {"conj", "parataxis"} and d.i != kid.i
+                    and self.verb_lemma(d) is not None]
             added = _exclude_subtrees(list(kid.subtree), cues)
             out += added
             if cues:
