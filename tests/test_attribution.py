@@ -497,3 +497,11 @@ def test_attribution_content_takes_what_goes_on_after_the_complement(analyze_tex
     ):
         doc = analyze_text(text)
         assert _roles(doc, _by_cue(doc, cue))[2] == content, text
+
+
+def test_attribution_passive_charge_goes_with_its_subject(analyze_text) -> None:  # type: ignore[no-untyped-def]
+    doc = analyze_text("The peacekeepers have been accused of hurting civilians.")
+    assert _roles(doc, _by_cue(doc, "have been accused")) == ("", "have been accused",
+                                                               "The peacekeepers | of hurting civilians")
+    doc = analyze_text("The plan was praised for its simplicity.")
+    assert _roles(doc, _by_cue(doc, "was praised"))[2] == "The plan | for its simplicity"

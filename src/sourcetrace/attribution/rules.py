@@ -864,7 +864,8 @@ class _Extractor:
         if passive and agent is not None:
             pass_subj = next((c for c in verb.children if c.dep_ in {"nsubj:pass", "nsubjpass"}), None)
             comp = self.complement(verb, lemma)
-            content_toks = comp[0] if comp else (list(pass_subj.subtree) if pass_subj is not None else [])
+            content_toks = comp[0] if comp else (list(pass_subj.subtree) + self._passive_charge(verb, lemma)
+                                                 if pass_subj is not None else [])
             if lemma == "label":
                 content_toks = [t for c in verb.children if c.dep_ in {"xcomp", "obj", "dobj", "attr", "oprd"} for t in c.subtree]
             self.add(self.make(cue, agent, _spans_of(self.text, content_toks), cls, lemma))
@@ -1043,6 +1044,16 @@ class _Extractor:
         following = self.following_clause(sent, saying)
         return following or []
 
+    def _passive_charge(self, verb: Token, lemma: str) -> list[Token]:
+        """'He was accused of lying', 'the plan was criticized for its cost': the charge
+        after a passive charging verb goes with its subject into the content."""
+        if lemma not in _CHARGING:
+            return []
+        preps = _CHARGE_PREPS.get(lemma, {"of", "for"})
+        charge = next((c for c in verb.children if c.dep_ in {"obl", "advcl", "prep"} and c.i > verb.i
+                       and c.left_edge.lower_ in preps), None)
+        return list(charge.subtree) if charge is not None else []
+
     def agentless_passive(self, sent: SpacySpan, verb: Token, lemma: str, cue: list[Token]) -> None:
         hint = self.lex.agentless_passives.get(lemma)
         pass_subj = next((c for c in verb.children if c.dep_ in {"nsubj:pass", "nsubjpass"}), None)
@@ -1066,7 +1077,7 @@ class _Extractor:
         elif comp is not None and (expl or pass_subj is None):
             content_toks = comp[0]
         elif pass_subj is not None and not expl and lemma in self.lex.nominal_object:
-            content_toks = list(pass_subj.subtree)  # "Mizintsev's offer was rejected"
+            content_toks = list(pass_subj.subtree) + self._passive_charge(verb, lemma)  # "Mizintsev's offer was rejected"
         elif lemma == "ask" and comp is not None:
             content_toks = comp[0]  # "Sanders was asked whether …": the question, by someone unnamed
         if not content_toks:
