@@ -17,7 +17,7 @@ from spacy.tokens import Doc as SpacyDoc
 from .errors import ConfigError
 from .model import Document
 
-__all__ = ["MODEL_DIR", "load_model", "parse"]
+__all__ = ["MODEL_DIR", "keep_hyphenated_words", "load_model", "parse"]
 
 MODEL_DIR = Path(__file__).parent / "models" / "en_sourcetrace"
 # Articles are parsed whole; spaCy's default 1M-character guard is raised to the ingest limit.
@@ -63,7 +63,7 @@ def model_path() -> Path:
     return Path(override) if override else MODEL_DIR
 
 
-def _keep_hyphenated_words(nlp: Language) -> None:
+def keep_hyphenated_words(nlp: Language) -> None:
     """Keep "fact-checker", "Holtz-Eakin", "three-quarters" one token, as CoreNLP does.
 
     spaCy's English tokenizer splits a hyphen between letters; the larger share of the
@@ -77,7 +77,7 @@ def _keep_hyphenated_words(nlp: Language) -> None:
     dashes = "|".join(h for h in HYPHENS.split("|") if h != "-")
     infixes = [p.replace(f"(?:{HYPHENS})", f"(?:{dashes})") for p in TOKENIZER_INFIXES]
     if infixes == list(TOKENIZER_INFIXES):
-        raise RuntimeError("spaCy's hyphen infix rule changed; update _keep_hyphenated_words")
+        raise RuntimeError("spaCy's hyphen infix rule changed; update keep_hyphenated_words")
     nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
 
 
@@ -93,7 +93,7 @@ def load_model(path: str | None = None) -> Language:
         )
     nlp = spacy.load(where, exclude=["lemmatizer"])
     nlp.max_length = _MAX_LENGTH
-    _keep_hyphenated_words(nlp)
+    keep_hyphenated_words(nlp)
     if "paragraph_breaks" not in nlp.pipe_names:
         nlp.add_pipe("paragraph_breaks", first=True)
     if "attribute_ruler" not in nlp.pipe_names:
