@@ -70,11 +70,21 @@ _DANGLING_CONJ = re.compile(r"[\s,](and|but|or)$")
 _EDGE_DROP = {"and", "but", "or", "so", "that", "as", "also", "then", "first", "however"}
 _MONTHS = {"january", "february", "march", "april", "may", "june", "july", "august", "september",
            "october", "november", "december", "jan.", "feb.", "aug.", "sept.", "oct.", "nov.", "dec."}
+_WHEN_WORDS = _TIME_WORDS | _MONTHS
 _GOES_ON_PREPS = {"as", "for", "to", "from", "over", "about", "than", "with", "in", "against", "among"}
 _VENUES = {"speech", "video", "appearance", "op-ed", "email", "emails", "rally", "debate", "remarks", "hearing",
            "testimony", "podcast", "message", "column", "editorial", "ad", "filing", "conversation", "call", "show"}
 _ROUGHLY = {"about", "around", "over", "under", "nearly", "almost"}
 _SHARES = {"half", "third", "thirds", "quarter", "quarters", "fifth", "fifths", "least", "most"}
+
+
+def _charges(verb: Token, lemma: str) -> list[Token]:
+    """The phrases a charging verb hangs its charge on ("of stoking …", "for accepting …",
+    "to Nixon" after "likened"); none for other verbs."""
+    if lemma not in _CHARGING:
+        return []
+    preps = _CHARGE_PREPS.get(lemma, {"of", "for"})
+    return [c for c in verb.children if c.dep_ in {"obl", "advcl", "prep"} and c.left_edge.lower_ in preps]
 
 
 def _is_age(tok: Token) -> bool:
@@ -281,6 +291,7 @@ class _Extractor:
         self.lay: TextLayout = layout(sdoc.text)
         self.frames: list[Frame] = []
         self.used_cues: set[int] = set()
+        self.venues = lex.report_nouns | _VENUES  # where something was said, not what
 
     # --- cue classification
 
@@ -410,7 +421,7 @@ class _Extractor:
             if c.i < head.i:
                 continue
             case = next((g.lower_ for g in c.children if g.dep_ == "case"), "")
-            when = c.lower_ in _TIME_WORDS | _MONTHS or c.tag_ == "CD" or c.lower_ == "time"
+            when = c.lower_ in _WHEN_WORDS or c.tag_ == "CD" or c.lower_ == "time"
             if c.dep_ == "nmod" and case in {"on", "in", "at", "during"} and when:
                 out.append(c)
             elif c.i > 0 and self.sdoc[c.left_edge.i - 1].text == "," and (
@@ -501,10 +512,8 @@ class _Extractor:
                     toks = _subtree_span(child)
                     # "accused the GOP of stoking …", "criticized Clinton for accepting …": the
                     # charge right after the object belongs to the content
-                    charge = next((c for c in verb.children if c.dep_ in {"obl", "advcl", "prep"}
-                                   and c.left_edge.i == child.right_edge.i + 1
-                                   and c.left_edge.lower_ in _CHARGE_PREPS.get(lemma, {"of", "for"})), None)
-                    if lemma in _CHARGING and charge is not None:
+                    charge = next((c for c in _charges(verb, lemma) if c.left_edge.i == child.right_edge.i + 1), None)
+                    if charge is not None:
                         toks = toks + list(charge.subtree)
                     return toks, "obj"
         return None
@@ -1024,9 +1033,9 @@ class _Extractor:
         if kid.dep_ == "obl":
             case = next((c.lower_ for c in kid.children if c.dep_ == "case"), None)
             if case is None:
-                return not (kid.lower_ in _TIME_WORDS | _MONTHS or kid.tag_ == "CD")
+                return not (kid.lower_ in _WHEN_WORDS or kid.tag_ == "CD")
             # "made the claim in a post", "said … in an interview with CNN": where it was said
-            return case in _GOES_ON_PREPS and kid.lower_ not in self.lex.report_nouns | _VENUES
+            return case in _GOES_ON_PREPS and kid.lower_ not in self.venues
         return False
 
     def _ends_sentence(self, sent: SpacySpan, last: Token) -> bool:
@@ -1047,11 +1056,7 @@ class _Extractor:
     def _passive_charge(self, verb: Token, lemma: str) -> list[Token]:
         """'He was accused of lying', 'the plan was criticized for its cost': the charge
         after a passive charging verb goes with its subject into the content."""
-        if lemma not in _CHARGING:
-            return []
-        preps = _CHARGE_PREPS.get(lemma, {"of", "for"})
-        charge = next((c for c in verb.children if c.dep_ in {"obl", "advcl", "prep"} and c.i > verb.i
-                       and c.left_edge.lower_ in preps), None)
+        charge = next((c for c in _charges(verb, lemma) if c.i > verb.i), None)
         return list(charge.subtree) if charge is not None else []
 
     def agentless_passive(self, sent: SpacySpan, verb: Token, lemma: str, cue: list[Token]) -> None:
