@@ -505,3 +505,28 @@ def test_attribution_passive_charge_goes_with_its_subject(analyze_text) -> None:
                                                                "The peacekeepers | of hurting civilians")
     doc = analyze_text("The plan was praised for its simplicity.")
     assert _roles(doc, _by_cue(doc, "was praised"))[2] == "The plan | for its simplicity"
+
+
+def test_attribution_own_complement_wins_over_a_quotation_that_is_not_its_own(analyze_text) -> None:  # type: ignore[no-untyped-def]
+    for text, cue, content in (
+        # the quotation after the complement belongs to the frame that closes it
+        ("Vance argued that the mill had lost its purpose: “It is a museum now,” she added.", "argued",
+         "that the mill had lost its purpose"),
+        # the quotation before has its own cue already
+        ("The crowd booed Ortiz, whom the governor called “the little clerk.” He mocked Ortiz for losing every county.",
+         "mocked", "Ortiz for losing every county"),
+        # a cue with its own object closing the sentence is no 'CONTENT, SOURCE CUE.' frame
+        ("Shortly after the vote, the minister announced his resignation.", "announced", "his resignation"),
+        # a recipient is no complement: the quotation stays the content
+        ("Brandt told Radio Nord on Friday: “We will rebuild.”", "told", "“We will rebuild.”"),
+        ("“Who could have planned this?” Vance said, looking out over the river.", "said", "“Who could have planned this?”"),
+    ):
+        doc = analyze_text(text)
+        assert _roles(doc, _by_cue(doc, cue))[2] == content, text
+
+
+def test_attribution_content_keeps_an_abbreviation_s_full_stop(analyze_text) -> None:  # type: ignore[no-untyped-def]
+    doc = analyze_text("The senator said the plant would move to the U.S.")
+    assert _roles(doc, _by_cue(doc, "said"))[2] == "the plant would move to the U.S."
+    doc = analyze_text("The senator said the plant would move to Ohio.")
+    assert _roles(doc, _by_cue(doc, "said"))[2] == "the plant would move to Ohio"

@@ -49,6 +49,7 @@ _LABELS = {"opinion", "related", "update", "updated", "editor's note", "note", "
            "advertisement", "source", "sources", "correction", "disclosure", "getty images", "the latest", "name",
            "email", "e-mail", "paid notice", "delegate update", "stat of the week", "breaking", "breaking news"}
 _FINITE = {"VBD", "VBZ", "VBP", "MD"}
+_TELLING = {"tell", "inform", "assure", "remind", "warn", "ask", "brief", "notify", "advise"}  # take a recipient
 _RECIPIENTS = {"us", "me", "him", "her", "them", "reporters", "journalists", "listeners", "viewers", "readers"}
 _CLAIM_NOUNS = {"claim", "claims", "allegation", "allegations", "statement", "accusation", "assertion", "announcement"}
 _FIRST_PERSON = {"i", "we", "you"}
@@ -67,6 +68,9 @@ _CHARGING = {"liken", "attack", "accuse", "blame", "criticize", "praise", "conde
 # the charge's preposition where it is not "of"/"for": "likened X to Y", "portrayed X as Y"
 _CHARGE_PREPS = {"liken": {"to"}, "describe": {"as"}, "portray": {"as"}}
 _DANGLING_CONJ = re.compile(r"[\s,](and|but|or)$")
+# a full stop that belongs to the last word: "the U.S.", "Washington, D.C.", "Acme Inc."
+_ABBREV_END = re.compile(r"(?:^|[\s(])(?:(?:[A-Z]\.){2,}|(?:Inc|Corp|Co|Ltd|Jr|Sr|Calif|Fla|Mass|Ariz|Conn|Mich|Ill"
+                         r"|Tenn|Wash|Ore|Ky|Pa|Va|Md|Ga|Ala|Okla|Colo|Minn|Wis)\.)$")
 _EDGE_DROP = {"and", "but", "or", "so", "that", "as", "also", "then", "first", "however"}
 _MONTHS = {"january", "february", "march", "april", "may", "june", "july", "august", "september",
            "october", "november", "december", "jan.", "feb.", "aug.", "sept.", "oct.", "nov.", "dec."}
@@ -174,7 +178,7 @@ def _trim(text: str, span: CharSpan, *, keep_period_in_quote: bool = True) -> Ch
         if e > s and text[e - 1] in ".!?" and keep_period_in_quote:
             # a final period outside the quotation is not content
             inner = text[s : e - 1]
-            if not (inner.count("“") > inner.count("”")):
+            if not (inner.count("“") > inner.count("”")) and not _ABBREV_END.search(text, s, e):
                 e -= 1
                 changed = True
         if not changed:
@@ -879,7 +883,7 @@ class _Extractor:
                 content_toks = [t for c in verb.children if c.dep_ in {"xcomp", "obj", "dobj", "attr", "oprd"} for t in c.subtree]
             self.add(self.make(cue, agent, _spans_of(self.text, content_toks), cls, lemma))
             return
-        if cls in {"report", "speech_strong", "allege"}:
+        if cls in {"report", "speech_strong", "allege"} and not self._has_own_object(verb, lemma):
             surface = self.final_frame_surface(sent, cue)
             if surface is not None and (subj is None or subj.i >= surface[0][0].i):
                 quoted = self.quote_frame(surface[0][0].idx, verb.idx + len(verb.text), verb.idx)
@@ -890,6 +894,16 @@ class _Extractor:
         if not content:
             return
         self.add(self.make(cue, subj, content, cls, lemma))
+
+    def _has_own_object(self, verb: Token, lemma: str) -> bool:
+        """'Shortly after the vote, Holder announced his resignation.': a cue whose own object
+        follows it is no 'CONTENT, SOURCE CUE.' frame; a recipient ("told reporters") is no
+        such object."""
+        if lemma not in self.lex.nominal_object:
+            return False
+        return any(c.dep_ in {"obj", "dobj"} and c.i > verb.i and c.tag_ != "PRP" and c.lower_ not in _RECIPIENTS
+                   and c.ent_type_ not in {"PER", "ORG"} and not _not_a_saying(lemma, verb, c)
+                   for c in verb.children)
 
     def _previous_source(self, sent: SpacySpan, verb: Token) -> list[Token]:
         """The source of the last frame of this sentence, when the cue is coordinated with it."""
@@ -952,7 +966,7 @@ class _Extractor:
         # what one refers or alludes to is the topic after "to", never a quotation nearby
         if cls in {"speech_strong", "speech", "report", "allege", "quote_only"} and lemma not in {"make", *_PREP_NEXT}:
             quoted = self.quote_frame(frame_start, frame_end, verb.idx)
-            if quoted:
+            if quoted and not self._own_complement_first(verb, lemma, comp, quoted):
                 return quoted
         if cls == "quote_only":
             return []
@@ -997,6 +1011,32 @@ class _Extractor:
             if following:
                 return following
         return []
+
+    def _own_complement_first(self, verb: Token, lemma: str, comp: tuple[list[Token], str] | None,
+                              quoted: list[CharSpan]) -> bool:
+        """A cue's own complement, right after it, wins over a nearby quotation that is not
+        its own: one the complement stands before ('asserted that France had lost its
+        identity: “…,” he claimed') or one that another cue already introduces ('who he
+        dubbed “the little senator.” He mocked Rubio for …'). A recipient ("told CNN") or
+        a participle ("…,” he said, adding …") is no such complement."""
+        if comp is None or comp[1] == "ccomp-before" or not comp[0]:
+            return False
+        toks = sorted(comp[0], key=lambda t: t.i)
+        head = toks[0]
+        if not 0 < head.i - verb.i <= 3 or head.tag_ == "VBG":
+            return False
+        if lemma in _TELLING and (head.tag_ in {"PRP", "NNP", "NNPS"} or head.lower_ in _RECIPIENTS
+                                  or head.ent_type_ in {"PER", "ORG"}):
+            return False
+        if any(s <= t.idx < e for t in toks for s, e in quoted):
+            return False
+        first = quoted[0][0]
+        if first > verb.idx:
+            return all(t.idx < first for t in toks)
+        opening = self.sdoc.char_span(first, first + 1, alignment_mode="expand")
+        if opening is None:
+            return False
+        return any(t.i < opening.start and self.verb_lemma(t) in self.lex.verb_class for t in opening[0].sent)
 
     def _continued(self, verb: Token, toks: list[Token]) -> list[Token]:
         """The complement with what goes on saying it, hung on the cue verb right after it:
