@@ -515,6 +515,9 @@ def test_attribution_own_complement_wins_over_a_quotation_that_is_not_its_own(an
         # the quotation before has its own cue already
         ("The crowd booed Ortiz, whom the governor called “the little clerk.” He mocked Ortiz for losing every county.",
          "mocked", "Ortiz for losing every county"),
+        # ... or a cue between them has it: "said" before the participle
+        ("“They sold the river,” Vance said, describing the new owners as thieves.", "describing",
+         "the new owners as thieves"),
         # a cue with its own object closing the sentence is no 'CONTENT, SOURCE CUE.' frame
         ("Shortly after the vote, the minister announced his resignation.", "announced", "his resignation"),
         # a recipient is no complement: the quotation stays the content

@@ -1036,7 +1036,10 @@ class _Extractor:
         opening = self.sdoc.char_span(first, first + 1, alignment_mode="expand")
         if opening is None:
             return False
-        return any(t.i < opening.start and self.verb_lemma(t) in self.lex.verb_class for t in opening[0].sent)
+        # "“…,” he said, repeating a false claim": the cue between has the quotation already
+        between = (t for t in opening[0].sent if quoted[0][1] <= t.idx < verb.idx)
+        return any(self.verb_lemma(t) in self.lex.verb_class
+                   for t in (*(t for t in opening[0].sent if t.i < opening.start), *between))
 
     def _continued(self, verb: Token, toks: list[Token]) -> list[Token]:
         """The complement with what goes on saying it, hung on the cue verb right after it:
