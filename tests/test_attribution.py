@@ -533,3 +533,9 @@ def test_attribution_content_keeps_an_abbreviation_s_full_stop(analyze_text) -> 
     assert _roles(doc, _by_cue(doc, "said"))[2] == "the plant would move to the U.S."
     doc = analyze_text("The senator said the plant would move to Ohio.")
     assert _roles(doc, _by_cue(doc, "said"))[2] == "the plant would move to Ohio"
+
+
+def test_attribution_say_with_an_object_and_no_verb(analyze_text) -> None:  # type: ignore[no-untyped-def]
+    # "said the same thing": PolNeAR marks the object as the content
+    doc = analyze_text("Both lawyers had said the same thing.")
+    assert _roles(doc, _by_cue(doc, "had said")) == ("Both lawyers", "had said", "the same thing")

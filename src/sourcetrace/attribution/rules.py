@@ -551,8 +551,10 @@ class _Extractor:
             clause = t.head if t.dep_ in {"aux", "cop", "aux:pass"} else t
             return any(c.lower_ in relative for c in clause.children if c.i < clause.i)
 
-        if not any(not introduced(t) for t in finite):
+        if finite and all(introduced(t) for t in finite):
             return []
+        # no verb at all: "said the same thing", or a clause whose verb the tagger took for a
+        # noun ("said families of victims file lawsuits"): the object and what follows it
         return [self.sdoc[k] for k in range(obj.left_edge.i, end + 1)]
 
     # --- quotation frames
