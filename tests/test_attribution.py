@@ -156,8 +156,8 @@ def _parsed(rows: str):  # type: ignore[no-untyped-def]
 
     cols = [r.split() for r in rows.strip().splitlines()]
     words, tags, pos, deps, heads = zip(*cols, strict=True)
-    # a space after every word but the last, and none before "." or ","
-    spaces = [i + 1 < len(words) and words[i + 1] not in {".", ","} for i in range(len(words))]
+    # a space after every word but the last, none before "." "," "”" and none after "“"
+    spaces = [i + 1 < len(words) and words[i + 1] not in {".", ",", "”"} and words[i] != "“" for i in range(len(words))]
     return Doc(load_model().vocab, words=list(words), spaces=spaces, tags=list(tags), pos=list(pos),
                deps=list(deps), heads=[int(h) for h in heads])
 
@@ -539,3 +539,28 @@ def test_attribution_say_with_an_object_and_no_verb(analyze_text) -> None:  # ty
     # "said the same thing": PolNeAR marks the object as the content
     doc = analyze_text("Both lawyers had said the same thing.")
     assert _roles(doc, _by_cue(doc, "had said")) == ("Both lawyers", "had said", "the same thing")
+
+
+def test_attribution_what_something_is_called_in_a_closing_quotation() -> None:
+    from sourcetrace.attribution.rules import find_frames
+
+    # the parse the model gives some such sentences: the name hung on a clause inside the
+    # object; the quotation that closes the sentence after the object is what it is called
+    rows = """
+    Ortiz NNP PROPN nsubj 1
+    called VBD VERB ROOT 1
+    a DT DET det 3
+    memo NN NOUN obj 1
+    granting VBG VERB acl 3
+    staff NN NOUN obj 4
+    were VBD AUX aux:pass 7
+    given VBN VERB ccomp 1
+    leave NN NOUN nsubj 10
+    “ `` PUNCT punct 10
+    absurd JJ ADJ xcomp 7
+    . . PUNCT punct 1
+    ” '' PUNCT punct 1
+    """
+    sdoc = _parsed(rows)
+    assert [_frame_roles(sdoc, f) for f in find_frames(sdoc)] == [
+        ("Ortiz", "called", "a memo granting staff were given leave “absurd.”")]

@@ -455,6 +455,12 @@ class _Extractor:
                      and c.dep_ in {"xcomp", "obl:unmarked", "oprd", "obj", "dobj"}]
             if obj is not None and named:
                 return [self.sdoc[k] for k in range(obj.left_edge.i, max(c.right_edge.i for c in named) + 1)], "obj"
+            if obj is not None:
+                # "called the report on donors “outrageous.”": the parser hung the name elsewhere;
+                # a quotation that closes the sentence after the object is what it is called
+                label = self._closing_quotation(verb.sent, obj)
+                if label is not None:
+                    return [self.sdoc[k] for k in range(obj.left_edge.i, label + 1)], "obj"
         # a clause after the verb first: the parser sometimes also calls a fronted adverbial or
         # the subject's relative clause a complement ("Just days before …, the company said that …");
         # not a participle ("“…,” she said, referencing the bank's …")
@@ -521,6 +527,17 @@ class _Extractor:
                         toks = toks + list(charge.subtree)
                     return toks, "obj"
         return None
+
+    def _closing_quotation(self, sent: SpacySpan, obj: Token) -> int | None:
+        """The index of the closing mark of a quotation that opens after ``obj`` with no cue
+        verb between them and ends the sentence (only punctuation after it); else None."""
+        opening = next((t for t in sent if t.i > obj.i and t.text in "“\""), None)
+        if opening is None or any(self.verb_lemma(t) in self.lex.verb_class for t in sent if obj.i < t.i < opening.i):
+            return None
+        closing = next((t for t in sent if t.i > opening.i and t.text in "”\""), None)
+        if closing is None or any(not t.is_punct and not t.is_space for t in sent if t.i > closing.i):
+            return None
+        return closing.i
 
     def _clause_taken_for_object(self, verb: Token) -> list[Token]:
         """'says Obama and the leaders should be ready', 'says the tweets … show he is
