@@ -49,6 +49,8 @@ _LABELS = {"opinion", "related", "update", "updated", "editor's note", "note", "
            "advertisement", "source", "sources", "correction", "disclosure", "getty images", "the latest", "name",
            "email", "e-mail", "paid notice", "delegate update", "stat of the week", "breaking", "breaking news"}
 _FINITE = {"VBD", "VBZ", "VBP", "MD"}
+_SAID_THINGS = {"thing", "things", "something", "nothing", "anything", "everything", "word", "words", "same",
+                "much", "little", "lot", "this", "that", "so", "otherwise", "more", "less"}  # "said the same thing"
 _TELLING = {"tell", "inform", "assure", "remind", "warn", "ask", "brief", "notify", "advise"}  # take a recipient
 _RECIPIENTS = {"us", "me", "him", "her", "them", "reporters", "journalists", "listeners", "viewers", "readers"}
 _CLAIM_NOUNS = {"claim", "claims", "allegation", "allegations", "statement", "accusation", "assertion", "announcement"}
@@ -570,9 +572,17 @@ class _Extractor:
 
         if finite and all(introduced(t) for t in finite):
             return []
-        # no verb at all: "said the same thing", or a clause whose verb the tagger took for a
-        # noun ("said families of victims file lawsuits"): the object and what follows it
-        return [self.sdoc[k] for k in range(obj.left_edge.i, end + 1)]
+        span = [self.sdoc[k] for k in range(obj.left_edge.i, end + 1)]
+        if finite:
+            return span
+        # no finite verb: "said the same thing", a quotation ("said Obama's words “amount to
+        # …”"), or a clause whose verb the tagger took for a noun ("said families of victims
+        # file lawsuits"); not "said a prayer"
+        if (obj.lower_ in _SAID_THINGS or any(t.text in _QUOTE_CHARS for t in span)
+                or any(t.tag_.startswith("VB") and not (t.dep_ == "conj" and t.head.i == verb.i)
+                       for t in span if t.i > obj.i)):
+            return span
+        return []
 
     # --- quotation frames
 
