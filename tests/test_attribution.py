@@ -564,3 +564,13 @@ def test_attribution_what_something_is_called_in_a_closing_quotation() -> None:
     sdoc = _parsed(rows)
     assert [_frame_roles(sdoc, f) for f in find_frames(sdoc)] == [
         ("Ortiz", "called", "a memo granting staff were given leave “absurd.”")]
+
+
+def test_attribution_relative_word_as_the_reported_clause_s_subject(analyze_text) -> None:  # type: ignore[no-untyped-def]
+    # "which officials said will …": "which" is the subject of the reported clause, and the
+    # content (PolNeAR marks it so about 3 times in 4) is "which" and the clause
+    doc = analyze_text("The new fees, which officials said will take effect in the spring, angered drivers.")
+    assert _roles(doc, _by_cue(doc, "said")) == ("officials", "said", "which | will take effect in the spring")
+    # "that" stays out, as the seeds have it
+    doc = analyze_text("The ferry ran a route that the captain says crosses the border twice.")
+    assert _roles(doc, _by_cue(doc, "says"))[2] == "crosses the border twice"

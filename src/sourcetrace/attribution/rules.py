@@ -999,6 +999,9 @@ class _Extractor:
                 return quoted
         if cls == "quote_only":
             return []
+        extracted = self._extracted_subject_clause(sent, cue, subj)
+        if extracted:
+            return extracted
         relative = verb.dep_ in _COMMA_REL or (subj is not None and subj.lower_ in {"who", "which", "that"})
         if cls in {"speech_strong", "speech", "report", "allege"} and not relative and verb.tag_ in _FINITE:
             # "The museum, Mr. Bush said, celebrated …": whatever the parser made of it (a
@@ -1040,6 +1043,30 @@ class _Extractor:
             if following:
                 return following
         return []
+
+    def _extracted_subject_clause(self, sent: SpacySpan, cue: list[Token], subj: Token | None) -> list[CharSpan]:
+        """'the changes, which officials said will take effect in May, …': the relative word
+        is the subject of the reported clause, which starts with its verb right after the
+        cue; the content is the relative word and that clause (to the next comma or the end
+        of the sentence), as PolNeAR marks it. The parser rarely gets this shape right."""
+        if subj is None:
+            return []
+        start = subj.left_edge.i
+        rel = self.sdoc[start - 1] if start > sent.start else None
+        if rel is None or rel.lower_ not in {"which", "who"}:
+            return []  # not "that": the seeds leave it out ("an operation that Kyiv says includes …")
+        k = max(t.i for t in cue) + 1
+        while k < sent.end and self.sdoc[k].tag_ in {"RB", "RBR"}:
+            k += 1
+        if k >= sent.end or self.sdoc[k].tag_ not in _FINITE:
+            return []
+        end = k
+        while end + 1 < sent.end and self.sdoc[end + 1].text not in ",;:—–()" and not self.sdoc[end + 1].is_punct:
+            end += 1
+        body = _tok_span([self.sdoc[i] for i in range(k, end + 1)])
+        if body is None:
+            return []
+        return [(rel.idx, rel.idx + len(rel.text)), body]
 
     def _own_complement_first(self, verb: Token, lemma: str, comp: tuple[list[Token], str] | None,
                               quoted: list[CharSpan]) -> bool:
