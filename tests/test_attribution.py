@@ -467,6 +467,15 @@ def test_attribution_hyphenated_words_stay_whole_in_sources(nlp, analyze_text) -
         assert _roles(doc, _by_cue(doc, "said"))[0] == source, text
 
 
+def test_attribution_quotation_marks_glued_to_words_split(nlp, analyze_text) -> None:  # type: ignore[no-untyped-def]
+    # scraped text drops the space beside a quotation mark; the mark still opens or closes
+    assert [t.text for t in nlp("Vance said,“Go home.”")][:5] == ["Vance", "said", ",", "“", "Go"]
+    doc = analyze_text("“The bridge will hold,”Vance said. “It was built to last.”")
+    assert _roles(doc, _by_cue(doc, "said")) == ("Vance", "said", "“The bridge will hold,” | “It was built to last.”")
+    doc = analyze_text("Ortiz said,“We will appeal the ruling.”")
+    assert _roles(doc, _by_cue(doc, "said")) == ("Ortiz", "said", "“We will appeal the ruling.”")
+
+
 def test_attribution_source_leaves_out_when_and_how_and_the_dateline(analyze_text) -> None:  # type: ignore[no-untyped-def]
     for text, source in (
         ("Nora Vance, speaking at a rally in Leeds, said the mill would stay open.", "Nora Vance"),
