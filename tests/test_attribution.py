@@ -583,3 +583,20 @@ def test_attribution_relative_word_as_the_reported_clause_s_subject(analyze_text
     # "that" stays out, as the seeds have it
     doc = analyze_text("The ferry ran a route that the captain says crosses the border twice.")
     assert _roles(doc, _by_cue(doc, "says"))[2] == "crosses the border twice"
+
+
+def test_attribution_made_the_case_and_made_it_clear(analyze_text) -> None:  # type: ignore[no-untyped-def]
+    for text, roles in (
+        ("The mayor made it clear to the council on Friday that the bridge would close.",
+         ("The mayor", "made it clear", "that the bridge would close")),
+        ("Union leaders made clear Monday they would strike.", ("Union leaders", "made clear", "they would strike")),
+        ("Vance will make the case to voters that the plan is fair.", ("Vance", "will make the case", "that the plan is fair")),
+        ("Ortiz made a case for raising the tax.", ("Ortiz", "made a case for", "raising the tax")),
+        ("Brandt also made the point that the mill was profitable.",
+         ("Brandt", "also made the point", "that the mill was profitable")),
+    ):
+        doc = analyze_text(text)
+        assert _roles(doc, doc.attributions[0]) == roles, text
+    # no clause, no attribution
+    assert not analyze_text("She made it clear.").attributions
+    assert not analyze_text("The crew made clear progress on the road.").attributions
