@@ -114,6 +114,16 @@ def _after_dateline(toks: list[Token]) -> list[Token]:
     return toks
 
 
+_NUMBER_WORDS = {"one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+                 "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety", "hundred"}
+
+
+def _number_like(tok: Token) -> bool:
+    """A number in figures or words, "Seventy-four" too (the tagger does not know every one)."""
+    return tok.tag_ == "CD" or tok.text.replace(",", "").replace(".", "").isdigit() or all(
+        part in _NUMBER_WORDS for part in tok.lower_.split("-"))
+
+
 def _approximation(toks: list[Token]) -> bool:
     """'About three-quarters of voters', 'At least half': the parser calls the first word a
     preposition, but it belongs to the quantity (PolNeAR's sources keep it)."""
@@ -417,7 +427,33 @@ class _Extractor:
             if t.text == "," and t.i > head.i and t.i + 1 not in appos and any(x.tag_ in _FINITE for x in toks[k + 1 :]):
                 toks = toks[:k]
                 break
-        return _trim_np(_after_dateline(toks))
+        return self._poll_share(_trim_np(_after_dateline(toks)))
+
+    def _poll_share(self, toks: list[Token]) -> list[Token]:
+        """'Nine in 10 voters', 'Seventy-four percent of voters', 'more than 4 in 10': the
+        parser often hangs the share outside the noun phrase; it is part of who says so (and
+        the approximation before it: "only about", "more than")."""
+        if not toks:
+            return toks
+        sent = toks[0].sent
+        lo, hi = toks[0].i, toks[-1].i
+        if lo - 2 >= sent.start and self.sdoc[lo - 1].lower_ == "in" and _number_like(self.sdoc[lo - 2]) and toks[0].tag_ == "CD":
+            lo -= 2  # "Nine in | 10 voters"
+        elif toks[0].lower_ in {"percent", "%"} and lo - 1 >= sent.start and _number_like(self.sdoc[lo - 1]):
+            lo -= 1  # "Seventy-four | percent of voters"
+        elif hi + 2 < sent.end and _number_like(toks[-1]) and self.sdoc[hi + 1].lower_ == "in" and self.sdoc[hi + 2].tag_ == "CD":
+            return toks + [self.sdoc[hi + 1], self.sdoc[hi + 2]]  # "More than 4 | in 10"
+        else:
+            return toks
+        while lo - 1 >= sent.start:
+            prev = self.sdoc[lo - 1]
+            if prev.lower_ in _ROUGHLY | {"only", "just", "roughly", "some"}:
+                lo -= 1
+            elif prev.lower_ == "than" and lo - 2 >= sent.start and self.sdoc[lo - 2].lower_ in {"more", "fewer", "less"}:
+                lo -= 2
+            else:
+                break
+        return [self.sdoc[k] for k in range(lo, toks[0].i)] + toks
 
     def _asides(self, head: Token) -> list[Token]:
         """Modifiers of a speaker that say when or how, not who: "Biden on Monday", "Rubio,
