@@ -612,3 +612,19 @@ def test_attribution_made_the_case_and_made_it_clear(analyze_text) -> None:  # t
     # no clause, no attribution
     assert not analyze_text("She made it clear.").attributions
     assert not analyze_text("The crew made clear progress on the road.").attributions
+
+
+def test_attribution_as_frames_report_the_rest_of_their_sentence(analyze_text) -> None:  # type: ignore[no-untyped-def]
+    for text, roles in (
+        ("The levy would hurt small farms most, as the audit noted.",
+         ("the audit", "noted", "The levy would hurt small farms most")),
+        ("As the harbour master said on Monday, the pier will stay shut.",
+         ("the harbour master", "said", "the pier will stay shut")),
+        ("The new stadium, as Vance put it, is a monument to waste.",
+         ("Vance", "put it", "The new stadium | is a monument to waste")),
+    ):
+        doc = analyze_text(text)
+        assert _roles(doc, doc.attributions[0]) == roles, text
+    # "put" is a cue only as "put it", and then only with something reported
+    assert not analyze_text("He put it on the table.").attributions
+    assert not analyze_text("She put the files away.").attributions

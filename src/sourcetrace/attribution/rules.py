@@ -1073,6 +1073,9 @@ class _Extractor:
         extracted = self._extracted_subject_clause(sent, cue, subj)
         if extracted:
             return extracted
+        around = self._as_frame(sent, verb, subj)
+        if around:
+            return around
         if comp is not None and comp[1].startswith("make:"):
             last = int(comp[1].split(":")[1])
             cue.extend(self.sdoc[k] for k in range(max(t.i for t in cue) + 1, last + 1))
@@ -1118,6 +1121,23 @@ class _Extractor:
             if following:
                 return following
         return []
+
+    def _as_frame(self, sent: SpacySpan, verb: Token, subj: Token | None) -> list[CharSpan]:
+        """'…, as the report noted.', 'As the mayor put it on Monday, …', 'The bridge, as she
+        said, is …': the frame set off by "as" reports the rest of its sentence (PolNeAR
+        train: a cue 38 times in 41). Read off the surface: the "as" clause runs from "as" to
+        the next comma, dash or bracket."""
+        mark = next((c for c in verb.children if c.dep_ == "mark" and c.lower_ == "as" and c.i < verb.i), None)
+        if mark is None or subj is None or not mark.i < subj.i < verb.i:
+            return []
+        if mark.i > sent.start and self.sdoc[mark.i - 1].text not in {",", "—", "–", "(", "“", '"'}:
+            return []
+        end = next((t.i for t in sent if t.i > verb.i and t.text in {",", "—", "–", ")", ";", ":"}), sent.end)
+        parts = [[t for t in sent if t.i < mark.i - (1 if mark.i > sent.start else 0)], [t for t in sent if t.i > end]]
+        if not any(t.pos_ in {"VERB", "AUX"} for p in parts for t in p):
+            return []
+        spans = [_trim(self.text, sp) for sp in (_tok_span(p) for p in parts) if sp]
+        return [sp for sp in spans if sp]
 
     def _extracted_subject_clause(self, sent: SpacySpan, cue: list[Token], subj: Token | None) -> list[CharSpan]:
         """'the changes, which officials said will take effect in May, …': the relative word
