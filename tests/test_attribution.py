@@ -628,3 +628,10 @@ def test_attribution_as_frames_report_the_rest_of_their_sentence(analyze_text) -
     # "put" is a cue only as "put it", and then only with something reported
     assert not analyze_text("He put it on the table.").attributions
     assert not analyze_text("She put the files away.").attributions
+
+
+def test_attribution_answering_verbs_take_a_that_clause(analyze_text) -> None:  # type: ignore[no-untyped-def]
+    doc = analyze_text("The ministry responded that the figures were wrong.")
+    assert _roles(doc, _by_cue(doc, "responded")) == ("The ministry", "responded", "that the figures were wrong")
+    # with no quotation and no clause, no attribution
+    assert not analyze_text("She replied to the letter.").attributions

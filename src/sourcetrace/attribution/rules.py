@@ -1069,6 +1069,9 @@ class _Extractor:
             if quoted and not self._own_complement_first(verb, lemma, comp, quoted):
                 return quoted
         if cls == "quote_only":
+            # "responded that it had expanded": a that-clause is what was answered
+            if comp is not None and comp[1] == "ccomp" and comp[0][0].lower_ == "that":
+                return _spans_of(self.text, comp[0])
             return []
         extracted = self._extracted_subject_clause(sent, cue, subj)
         if extracted:
