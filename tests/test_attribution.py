@@ -635,3 +635,16 @@ def test_attribution_answering_verbs_take_a_that_clause(analyze_text) -> None:  
     assert _roles(doc, _by_cue(doc, "responded")) == ("The ministry", "responded", "that the figures were wrong")
     # with no quotation and no clause, no attribution
     assert not analyze_text("She replied to the letter.").attributions
+
+
+def test_attribution_seeing_something_as_something(analyze_text) -> None:  # type: ignore[no-untyped-def]
+    for text, cue, content in (
+        ("Most growers see the new tariff as a threat to their exports.", "see",
+         "the new tariff as a threat to their exports"),
+        ("Critics view the merger as a mistake.", "view", "the merger as a mistake"),
+        ("The island regards the reef as its main asset.", "regards", "the reef as its main asset"),
+    ):
+        doc = analyze_text(text)
+        assert _roles(doc, _by_cue(doc, cue))[2] == content, text
+    # seeing someone as they leave is no view of them
+    assert not analyze_text("We saw him as he left the building.").attributions

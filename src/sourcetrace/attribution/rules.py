@@ -515,6 +515,19 @@ class _Extractor:
                     # "told reporters that": the recipient is not content
                     return toks, "ccomp"
                 return toks, "ccomp-before"
+        if lemma in {"see", "view", "regard", "consider"}:
+            # "see Clinton as the stronger candidate", "regards Jerusalem as its capital": the
+            # object and what it is seen as (a clause after "as" is another event: "saw him as he left")
+            obj = next((c for c in verb.children if c.dep_ in {"obj", "dobj"} and c.i > verb.i), None)
+            seen_as = obj and next((c for c in (*verb.children, *obj.children) if c.i > obj.i
+                                    and (c.i > obj.right_edge.i or c.head.i == obj.i)
+                                    and c.dep_ in {"obl", "nmod", "advcl", "xcomp", "obl:npmod", "acl"}
+                                    and self.sdoc[c.left_edge.i].lower_ == "as"
+                                    and not any(g.dep_ in _SUBJ for g in c.children)), None)
+            if obj is not None and seen_as is not None:
+                return [self.sdoc[k] for k in range(obj.left_edge.i, seen_as.right_edge.i + 1)], "obj"
+            if lemma in {"view", "regard"}:
+                return None  # only "view/regard X as Y"
         if lemma == "consider":  # "considers as a successor … – Bortnikov"
             for child in verb.children:
                 if child.dep_ in {"obl", "nmod"} and child.i > verb.i and any(
