@@ -52,6 +52,7 @@ _FINITE = {"VBD", "VBZ", "VBP", "MD"}
 _SAID_THINGS = {"thing", "things", "something", "nothing", "anything", "everything", "word", "words", "same",
                 "much", "little", "lot", "this", "that", "so", "otherwise", "more", "less"}  # "said the same thing"
 _CASE_NOUNS = {"case", "point", "observation", "argument"}  # "made the case that …"
+_HEADLINE_VERBS = {"is", "are", "was", "were", "wades", "wins", "won", "takes", "gets", "goes", "has", "have"}
 _TELLING = {"tell", "inform", "assure", "remind", "warn", "ask", "brief", "notify", "advise"}  # take a recipient
 _RECIPIENTS = {"us", "me", "him", "her", "them", "reporters", "journalists", "listeners", "viewers", "readers"}
 _CLAIM_NOUNS = {"claim", "claims", "allegation", "allegations", "statement", "accusation", "assertion", "announcement"}
@@ -870,7 +871,7 @@ class _Extractor:
         for start, end in zip(self.lay.para_starts, self.lay.para_ends, strict=True):
             line = text[start:end]
             m = _SPEAKER_COLON.match(line)
-            if m and m.group(1).strip().lower().replace("’", "'") not in _LABELS:
+            if m and m.group(1).strip().lower().replace("’", "'") not in _LABELS and not self._headline_clause(m.group(1)):
                 body = _trim(text, (start + m.end() - 1, end))
                 if body and not _tally_or_list(text[body[0] : body[1]]):
                     colon = start + m.end(1)
@@ -899,6 +900,12 @@ class _Extractor:
                     src = _dash_name(text, start + m.start(2), start + m.end(2))
                     self.frames.append(Frame(cue=[(dash, dash + 1)], source=[src], content=[quote],
                                              cue_class="speech", lemma="―"))
+
+    def _headline_clause(self, name: str) -> bool:
+        """'Carly Fiorina Endorses Ted Cruz: …', 'Clinton Wades In: …', 'FIX IS IN: …': a
+        headline clause before the colon, not a speaker's name (it has a verb)."""
+        words = [w.lower() for w in re.findall(r"[A-Za-z]+", name)]
+        return any(w in _HEADLINE_VERBS or (w in self.lex.form_to_lemma and w.endswith(("s", "ed"))) for w in words[1:])
 
     def verbal(self, sent: SpacySpan, verb: Token, lemma: str) -> None:
         lex = self.lex
