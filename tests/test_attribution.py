@@ -652,3 +652,11 @@ def test_attribution_seeing_something_as_something(analyze_text) -> None:  # typ
         assert _roles(doc, _by_cue(doc, cue))[2] == content, text
     # seeing someone as they leave is no view of them
     assert not analyze_text("We saw him as he left the building.").attributions
+
+
+def test_attribution_a_plan_is_no_statement(analyze_text) -> None:  # type: ignore[no-untyped-def]
+    # "the city's plan to widen the road" names a policy, not something said (PolNeAR train:
+    # "plan" a cue 18 times in 206); a plan announced still is
+    assert not analyze_text("The city's plan to widen the road was shelved.").attributions
+    doc = analyze_text("The mayor announced a plan to widen the road.")
+    assert _roles(doc, _by_cue(doc, "announced")) == ("The mayor", "announced", "a plan to widen the road")
