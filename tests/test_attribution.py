@@ -660,3 +660,13 @@ def test_attribution_a_plan_is_no_statement(analyze_text) -> None:  # type: igno
     assert not analyze_text("The city's plan to widen the road was shelved.").attributions
     doc = analyze_text("The mayor announced a plan to widen the road.")
     assert _roles(doc, _by_cue(doc, "announced")) == ("The mayor", "announced", "a plan to widen the road")
+
+
+def test_attribution_more_verbs_of_blame_and_praise(analyze_text) -> None:  # type: ignore[no-untyped-def]
+    for text, cue, content in (
+        ("The mayor decried the cuts as cruel.", "decried", "the cuts as cruel"),
+        ("Vance chided the board for its silence.", "chided", "the board for its silence"),
+        ("The union assailed the new contract.", "assailed", "the new contract"),
+    ):
+        doc = analyze_text(text)
+        assert _roles(doc, _by_cue(doc, cue))[2] == content, text

@@ -68,7 +68,8 @@ _POINTED_AT = {"door", "doors", "sky", "map", "screen", "window", "ceiling", "fl
 _PREP_NEXT = {"refer", "allude"}
 # verbs whose object is charged "of"/"for" something, the charge part of the content
 _CHARGING = {"liken", "attack", "accuse", "blame", "criticize", "praise", "condemn", "blast", "slam", "lambaste",
-             "mock", "applaud", "hail", "thank", "describe", "portray"}
+             "mock", "applaud", "hail", "thank", "describe", "portray", "assail", "deride", "chide", "scold", "berate",
+             "excoriate", "laud"}
 # the charge's preposition where it is not "of"/"for": "likened X to Y", "portrayed X as Y"
 _CHARGE_PREPS = {"liken": {"to"}, "describe": {"as"}, "portray": {"as"}}
 _DANGLING_CONJ = re.compile(r"[\s,](and|but|or)$")
