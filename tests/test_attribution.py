@@ -682,6 +682,9 @@ def test_attribution_verbs_the_lexicon_lacked(analyze_text) -> None:  # type: ig
         ("Analysts speculated that the port would close.", "speculated", "that the port would close"),
         ("“Not today,” the captain quipped.", "quipped", "“Not today,”"),
         ("She reminded voters that the polls close at eight.", "reminded", "that the polls close at eight"),
+        ("The audit highlighted the risks of the merger.", "highlighted", "the risks of the merger"),
+        ("Ortiz credited the crew with saving the ship.", "credited", "the crew with saving the ship"),
+        ("He shouted, “Get out!”", "shouted", "“Get out!”"),
     ):
         doc = analyze_text(text)
         assert _roles(doc, _by_cue(doc, cue))[2] == content, text

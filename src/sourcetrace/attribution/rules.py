@@ -69,9 +69,10 @@ _PREP_NEXT = {"refer", "allude"}
 # verbs whose object is charged "of"/"for" something, the charge part of the content
 _CHARGING = {"liken", "attack", "accuse", "blame", "criticize", "praise", "condemn", "blast", "slam", "lambaste",
              "mock", "applaud", "hail", "thank", "describe", "portray", "assail", "deride", "chide", "scold", "berate",
-             "excoriate", "laud"}
+             "excoriate", "laud", "rebuke", "congratulate", "credit"}
 # the charge's preposition where it is not "of"/"for": "likened X to Y", "portrayed X as Y"
-_CHARGE_PREPS = {"liken": {"to"}, "describe": {"as"}, "portray": {"as"}}
+_CHARGE_PREPS = {"liken": {"to"}, "describe": {"as"}, "portray": {"as"}, "congratulate": {"on", "for"},
+                 "credit": {"with", "for"}}
 _DANGLING_CONJ = re.compile(r"[\s,](and|but|or)$")
 # a full stop that belongs to the last word: "the U.S.", "Washington, D.C.", "Acme Inc."
 _ABBREV_END = re.compile(r"(?:^|[\s(])(?:(?:[A-Z]\.){2,}|(?:Inc|Corp|Co|Ltd|Jr|Sr|Calif|Fla|Mass|Ariz|Conn|Mich|Ill"
