@@ -685,6 +685,12 @@ def test_attribution_verbs_the_lexicon_lacked(analyze_text) -> None:  # type: ig
         ("The audit highlighted the risks of the merger.", "highlighted", "the risks of the merger"),
         ("Ortiz credited the crew with saving the ship.", "credited", "the crew with saving the ship"),
         ("He shouted, “Get out!”", "shouted", "“Get out!”"),
+        ("The sign reads: “No entry after dark.”", "reads", "“No entry after dark.”"),
+        ("Vance sided with the union.", "sided with", "the union"),
+        ("She recounted how the ship sank.", "recounted", "how the ship sank"),
     ):
         doc = analyze_text(text)
         assert _roles(doc, _by_cue(doc, cue))[2] == content, text
+    # "read" is a cue only with a quotation or a clause; "side" only "with"
+    assert not analyze_text("He was reading a book on the train.").attributions
+    assert not analyze_text("The team sided the shed.").attributions
