@@ -543,6 +543,11 @@ def test_attribution_own_complement_wins_over_a_quotation_that_is_not_its_own(an
         # ... or a cue between them has it: "said" before the participle
         ("“They sold the river,” Vance said, describing the new owners as thieves.", "describing",
          "the new owners as thieves"),
+        ("“It was a bad year. Nobody saw it coming,” Vance said, describing the new owners as thieves.", "describing",
+         "the new owners as thieves"),
+        # a fronted participle is no complement where a clause with its own subject follows
+        ("Touring the flooded valley on Sunday, the governor said she was asking for federal aid.", "said",
+         "she was asking for federal aid"),
         # a cue with its own object closing the sentence is no 'CONTENT, SOURCE CUE.' frame
         ("Shortly after the vote, the minister announced his resignation.", "announced", "his resignation"),
         # a recipient is no complement: the quotation stays the content

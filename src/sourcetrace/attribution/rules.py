@@ -506,7 +506,9 @@ class _Extractor:
         # a clause after the verb first: the parser sometimes also calls a fronted adverbial or
         # the subject's relative clause a complement ("Just days before …, the company said that …");
         # not a participle ("“…,” she said, referencing the bank's …")
-        for child in sorted(verb.children, key=lambda c: c.i < verb.i or c.tag_ == "VBG"):
+        # ("he was facing …" with its own subject is a clause, not such a participle)
+        for child in sorted(verb.children, key=lambda c: c.i < verb.i or (
+                c.tag_ == "VBG" and not any(g.dep_ in _SUBJ for g in c.children))):
             if child.dep_ in {"ccomp", "xcomp"} and not (child.i < verb.i and child.dep_ == "xcomp"):
                 toks = _subtree_span(child)
                 if child.i > verb.i:
@@ -1213,7 +1215,8 @@ class _Extractor:
         if opening is None:
             return False
         # "“…,” he said, repeating a false claim": the cue between has the quotation already
-        between = (t for t in opening[0].sent if quoted[0][1] <= t.idx < verb.idx)
+        closing = self.sdoc.char_span(quoted[0][1] - 1, quoted[0][1], alignment_mode="expand")
+        between = (self.sdoc[k] for k in range(closing.end if closing is not None else verb.i, verb.i))
         return any(self.verb_lemma(t) in self.lex.verb_class
                    for t in (*(t for t in opening[0].sent if t.i < opening.start), *between))
 
