@@ -480,7 +480,7 @@ def test_attribution_quotation_marks_glued_to_words_split(nlp, analyze_text) -> 
     assert _roles(doc, _by_cue(doc, "said")) == ("Ortiz", "said", "“We will appeal the ruling.”")
 
 
-def test_attribution_poll_shares_stay_in_the_source(analyze_text) -> None:  # type: ignore[no-untyped-def]
+def test_attribution_poll_shares_and_titles_stay_in_the_source(analyze_text) -> None:  # type: ignore[no-untyped-def]
     # the parser hangs the share outside the noun phrase; it tells who says so
     for text, source in (
         ("Eight in 10 registered farmers say the subsidy is too low.", "Eight in 10 registered farmers"),
@@ -699,3 +699,24 @@ def test_attribution_verbs_the_lexicon_lacked(analyze_text) -> None:  # type: ig
     # "read" is a cue only with a quotation or a clause; "side" only "with"
     assert not analyze_text("He was reading a book on the train.").attributions
     assert not analyze_text("The team sided the shed.").attributions
+
+
+def test_attribution_title_parsed_apart_from_the_name_stays_in_the_source() -> None:
+    from sourcetrace.attribution.rules import find_frames
+
+    # the parse the model gives some such sentences: the title an oblique of "said"
+    rows = """
+    Retired VBN VERB amod 1
+    surgeon NN NOUN obl 4
+    Ana NNP PROPN compound 3
+    Ruiz NNP PROPN nsubj 4
+    said VBD VERB ROOT 4
+    the DT DET det 6
+    clinic NN NOUN nsubj 8
+    would MD AUX aux 8
+    close VB VERB ccomp 4
+    . . PUNCT punct 4
+    """
+    sdoc = _parsed(rows)
+    assert [_frame_roles(sdoc, f) for f in find_frames(sdoc)] == [
+        ("Retired surgeon Ana Ruiz", "said", "the clinic would close")]

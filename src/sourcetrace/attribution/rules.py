@@ -430,7 +430,25 @@ class _Extractor:
             if t.text == "," and t.i > head.i and t.i + 1 not in appos and any(x.tag_ in _FINITE for x in toks[k + 1 :]):
                 toks = toks[:k]
                 break
-        return self._poll_share(_trim_np(_after_dateline(toks)))
+        return self._title_before(self._poll_share(_trim_np(_after_dateline(toks))))
+
+    def _title_before(self, toks: list[Token]) -> list[Token]:
+        """'Retired neurosurgeon Ben Carson', 'Presumptive Democratic nominee Hillary Clinton':
+        the parser sometimes makes the title a phrase of its own; a bare title (adjectives
+        and nouns, no preposition, no time word) right before a name belongs to it."""
+        if not toks or toks[0].tag_ not in {"NNP", "NNPS"}:
+            return toks
+        lo = toks[0].i
+        if lo == 0 or toks[0].sent.start >= lo:
+            return toks
+        title = self.sdoc[lo - 1]
+        if title.tag_ not in {"NN", "NNS"} or title.lower_ in _WHEN_WORDS or title.dep_ in {"obl:tmod", "nmod:tmod"}:
+            return toks
+        span = [t for t in title.subtree if t.i < lo]
+        if (not span or span[-1].i != lo - 1 or span[0].i < toks[0].sent.start
+                or any(t.tag_ not in {"JJ", "JJR", "JJS", "NN", "NNS", "NNP", "NNPS", "VBN", "CD", "HYPH"} for t in span)):
+            return toks
+        return [self.sdoc[k] for k in range(span[0].i, lo)] + toks
 
     def _poll_share(self, toks: list[Token]) -> list[Token]:
         """'Nine in 10 voters', 'Seventy-four percent of voters', 'more than 4 in 10': the
