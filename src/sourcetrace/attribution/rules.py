@@ -1201,7 +1201,7 @@ class _Extractor:
         if k >= sent.end or self.sdoc[k].tag_ not in _FINITE:
             return []
         end = k
-        while end + 1 < sent.end and self.sdoc[end + 1].text not in ",;:—–()" and not self.sdoc[end + 1].is_punct:
+        while end + 1 < sent.end and not self.sdoc[end + 1].is_punct:  # to the next comma, dash, bracket, stop
             end += 1
         body = _tok_span([self.sdoc[i] for i in range(k, end + 1)])
         if body is None:
