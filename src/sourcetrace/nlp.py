@@ -17,7 +17,7 @@ from spacy.tokens import Doc as SpacyDoc
 from .errors import ConfigError
 from .model import Document
 
-__all__ = ["MODEL_DIR", "keep_hyphenated_words", "load_model", "parse"]
+__all__ = ["MODEL_DIR", "use_news_infixes", "load_model", "parse"]
 
 MODEL_DIR = Path(__file__).parent / "models" / "en_sourcetrace"
 # Articles are parsed whole; spaCy's default 1M-character guard is raised to the ingest limit.
@@ -63,7 +63,7 @@ def model_path() -> Path:
     return Path(override) if override else MODEL_DIR
 
 
-def keep_hyphenated_words(nlp: Language) -> None:
+def use_news_infixes(nlp: Language) -> None:
     """The tokenizer's word-inner rules for news text (both measured on PolNeAR train).
 
     Keep "fact-checker", "Holtz-Eakin", "three-quarters" one token, as CoreNLP does: spaCy's
@@ -82,7 +82,7 @@ def keep_hyphenated_words(nlp: Language) -> None:
     dashes = "|".join(h for h in HYPHENS.split("|") if h != "-")
     infixes = [p.replace(f"(?:{HYPHENS})", f"(?:{dashes})") for p in TOKENIZER_INFIXES]
     if infixes == list(TOKENIZER_INFIXES):
-        raise RuntimeError("spaCy's hyphen infix rule changed; update keep_hyphenated_words")
+        raise RuntimeError("spaCy's hyphen infix rule changed; update use_news_infixes")
     glued = [r"(?<=\w)[,.:;!?](?=[“”\"])", r"(?<=[\w,.:;!?])[“”](?=\w)"]
     nlp.tokenizer.infix_finditer = compile_infix_regex([*infixes, *glued]).finditer
 
@@ -99,7 +99,7 @@ def load_model(path: str | None = None) -> Language:
         )
     nlp = spacy.load(where, exclude=["lemmatizer"])
     nlp.max_length = _MAX_LENGTH
-    keep_hyphenated_words(nlp)
+    use_news_infixes(nlp)
     if "paragraph_breaks" not in nlp.pipe_names:
         nlp.add_pipe("paragraph_breaks", first=True)
     if "attribute_ruler" not in nlp.pipe_names:

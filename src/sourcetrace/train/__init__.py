@@ -61,10 +61,10 @@ def evaluate_model(model_dir: Path, corpus_dir: Path) -> dict[str, Any]:
     from spacy.tokens import DocBin
     from spacy.training import Example
 
-    from ..nlp import keep_hyphenated_words
+    from ..nlp import use_news_infixes
 
     nlp = spacy.load(model_dir)
-    keep_hyphenated_words(nlp)  # scored with the tokenizer it runs with
+    use_news_infixes(nlp)  # scored with the tokenizer it runs with
     out: dict[str, Any] = {}
     for name in ("dev", "dev-silver"):
         path = corpus_dir / f"{name}.spacy"
