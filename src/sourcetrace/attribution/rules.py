@@ -53,7 +53,8 @@ _SAID_THINGS = {"thing", "things", "something", "nothing", "anything", "everythi
                 "much", "little", "lot", "this", "that", "so", "otherwise", "more", "less"}  # "said the same thing"
 _CASE_NOUNS = {"case", "point", "observation", "argument"}  # "made the case that …"
 _HEADLINE_VERBS = {"is", "are", "was", "were", "wades", "wins", "won", "takes", "gets", "goes", "has", "have"}
-_TELLING = {"tell", "inform", "assure", "remind", "warn", "ask", "brief", "notify", "advise"}  # take a recipient
+_TELL_THAT = {"tell", "inform", "assure", "remind", "warn"}  # "tells us X is …": recipient, then a bare clause
+_TELLING = _TELL_THAT | {"ask", "brief", "notify", "advise"}  # take a recipient
 _RECIPIENTS = {"us", "me", "him", "her", "them", "reporters", "journalists", "listeners", "viewers", "readers"}
 _CLAIM_NOUNS = {"claim", "claims", "allegation", "allegations", "statement", "accusation", "assertion", "announcement"}
 _FIRST_PERSON = {"i", "we", "you"}
@@ -95,6 +96,11 @@ def _charges(verb: Token, lemma: str) -> list[Token]:
         return []
     preps = _CHARGE_PREPS.get(lemma, {"of", "for"})
     return [c for c in verb.children if c.dep_ in {"obl", "advcl", "prep"} and c.left_edge.lower_ in preps]
+
+
+def _object_after(verb: Token) -> Token | None:
+    """The verb's direct object that follows it, if any."""
+    return next((c for c in verb.children if c.dep_ in {"obj", "dobj"} and c.i > verb.i), None)
 
 
 def _is_age(tok: Token) -> bool:
@@ -439,7 +445,7 @@ class _Extractor:
         if not toks or toks[0].tag_ not in {"NNP", "NNPS"}:
             return toks
         lo = toks[0].i
-        if lo == 0 or toks[0].sent.start >= lo:
+        if toks[0].sent.start >= lo:
             return toks
         title = self.sdoc[lo - 1]
         if title.tag_ not in {"NN", "NNS"} or title.lower_ in _WHEN_WORDS or title.dep_ in {"obl:tmod", "nmod:tmod"}:
@@ -541,7 +547,7 @@ class _Extractor:
         if lemma in {"see", "view", "regard", "consider"}:
             # "see Clinton as the stronger candidate", "regards Jerusalem as its capital": the
             # object and what it is seen as (a clause after "as" is another event: "saw him as he left")
-            obj = next((c for c in verb.children if c.dep_ in {"obj", "dobj"} and c.i > verb.i), None)
+            obj = _object_after(verb)
             seen_as = obj and next((c for c in (*verb.children, *obj.children) if c.i > obj.i
                                     and (c.i > obj.right_edge.i or c.head.i == obj.i)
                                     and c.dep_ in {"obl", "nmod", "advcl", "xcomp", "obl:npmod", "acl"}
@@ -607,7 +613,7 @@ class _Extractor:
         """The index of the closing mark of a quotation that opens after ``obj`` with no cue
         verb between them and ends the sentence (only punctuation after it); else None."""
         opening = next((t for t in sent if t.i > obj.i and t.text in "“\""), None)
-        if opening is None or any(self.verb_lemma(t) in self.lex.verb_class for t in sent if obj.i < t.i < opening.i):
+        if opening is None or any(self.verb_lemma(t) is not None for t in sent if obj.i < t.i < opening.i):
             return None
         closing = next((t for t in sent if t.i > opening.i and t.text in "”\""), None)
         if closing is None or any(not t.is_punct and not t.is_space for t in sent if t.i > closing.i):
@@ -653,7 +659,7 @@ class _Extractor:
         unfit': the parser made (part of) the clause's subject an object of "say", and its
         verb a complement of "say" or a word below the object. Such an object and what
         follows it are read as the clause they are."""
-        obj = next((c for c in verb.children if c.dep_ in {"obj", "dobj"} and c.i > verb.i), None)
+        obj = _object_after(verb)
         if obj is None or obj.tag_ == "PRP":
             return []
         end = max(t.i for t in verb.subtree if not t.is_punct or t.text in _QUOTE_CHARS)
@@ -1141,7 +1147,7 @@ class _Extractor:
             return _spans_of(self.text, comp[0])
         if comp is not None:
             return _spans_of(self.text, self._continued(verb, comp[0]) if comp[1] != "ccomp-before" else comp[0])
-        if lemma in {"tell", "inform", "assure", "remind", "warn"}:
+        if lemma in _TELL_THAT:
             # "who tells us Kabaeva, 38, is believed to …": recipient, then a clause without "that"
             nxt = verb.i + 1
             if nxt < sent.end and self.sdoc[nxt].tag_ in {"PRP", "NNS", "NN"} and self.sdoc[nxt].lower_ in _RECIPIENTS:
@@ -1235,7 +1241,7 @@ class _Extractor:
         # "“…,” he said, repeating a false claim": the cue between has the quotation already
         closing = self.sdoc.char_span(quoted[0][1] - 1, quoted[0][1], alignment_mode="expand")
         between = (self.sdoc[k] for k in range(closing.end if closing is not None else verb.i, verb.i))
-        return any(self.verb_lemma(t) in self.lex.verb_class
+        return any(self.verb_lemma(t) is not None
                    for t in (*(t for t in opening[0].sent if t.i < opening.start), *between))
 
     def _continued(self, verb: Token, toks: list[Token]) -> list[Token]:
