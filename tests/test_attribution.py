@@ -720,3 +720,28 @@ def test_attribution_title_parsed_apart_from_the_name_stays_in_the_source() -> N
     sdoc = _parsed(rows)
     assert [_frame_roles(sdoc, f) for f in find_frames(sdoc)] == [
         ("Retired surgeon Ana Ruiz", "said", "the clinic would close")]
+
+
+def test_attribution_quotation_with_no_frame_goes_on_the_statement_before(analyze_text) -> None:  # type: ignore[no-untyped-def]
+    # a paragraph that is one whole quotation, after a statement ending the paragraph before
+    doc = analyze_text("The ferry captain said the crossing would resume in May.\n\n"
+                       "“We have waited long enough for this crossing to open again.”\n\n"
+                       "The council meets on Friday.")
+    content = _roles(doc, _by_cue(doc, "said"))[2]
+    assert content == "the crossing would resume in May | “We have waited long enough for this crossing to open again.”"
+    # the same paragraph, only a full stop between the clause and the quotation
+    doc = analyze_text("The ferry captain said that the harbour would stay open. “That is what the fishermen asked for.”")
+    content = _roles(doc, _by_cue(doc, "said"))[2]
+    assert content == "that the harbour would stay open | “That is what the fishermen asked for.”"
+
+
+def test_attribution_quotation_with_its_own_frame_or_a_label_stays_apart(analyze_text) -> None:  # type: ignore[no-untyped-def]
+    doc = analyze_text("The ferry captain said the crossing would resume in May.\n\n"
+                       "“We have waited long enough for this,” a fisherman said.")
+    assert _roles(doc, _by_cue(doc, "said"))[2] == "the crossing would resume in May"
+    doc = analyze_text("The ferry captain said the crossing would resume in May.\n\n“Related:”\n\n“FERRY NEWS TODAY”")
+    assert _roles(doc, _by_cue(doc, "said"))[2] == "the crossing would resume in May"
+    # a later paragraph does not go on a statement two paragraphs back
+    doc = analyze_text("The ferry captain said the crossing would resume in May.\n\nThe council meets on Friday.\n\n"
+                       "“We have waited long enough for this crossing to open again.”")
+    assert _roles(doc, _by_cue(doc, "said"))[2] == "the crossing would resume in May"

@@ -1510,7 +1510,49 @@ def _drop_inner_hedges(frames: list[Frame], raising: Iterable[str]) -> list[Fram
                                       and inside_other(f))]
 
 
+def _runs_on(quoted: str) -> bool:
+    """Quoted words that can go on a statement: not a label ("Related:") or a headline in
+    capitals."""
+    return len(quoted.split()) >= 3 and not quoted.rstrip().endswith(":") and quoted != quoted.upper()
+
+
+def _quotations_run_on(frames: list[Frame], lay: TextLayout) -> None:
+    """A quotation with no frame of its own goes on the statement just before it: in the
+    same paragraph when only punctuation stands between them ("Kerry said that … . “That
+    adds up to …”"), or as a paragraph that is one whole quotation, on the last statement
+    of the paragraph before ("…,” she said.  ¶ “Next paragraph.”). In PolNeAR train (250
+    articles) such a quotation belongs to that statement 33 times in 45."""
+    text = lay.text
+
+    def free(start: int, end: int) -> bool:
+        return not any(s < end and start < e for f in frames for s, e in (*f.cue, *f.content))
+
+    def outermost(candidates: list[Frame]) -> Frame:
+        return min(candidates, key=lambda f: min(s for s, _ in f.content))
+
+    for q in lay.quotes:
+        if q.level or not q.closed or not _runs_on(text[q.start + 1 : q.end - 1]) or not free(q.start, q.end):
+            continue
+        ends = {id(f): max(e for _, e in f.content) for f in frames if f.content and f.cue}
+        para_start = lay.para_starts[q.para]
+        if q.start == para_start and not text[q.end : lay.para_ends[q.para]].strip():
+            if q.para == 0 or not free(para_start, lay.para_ends[q.para]):
+                continue
+            # a whole paragraph: the statement ending last in the paragraph before
+            ending = [f for f in frames if lay.para_starts[q.para - 1] <= ends.get(id(f), -1) <= para_start]
+            last = max((ends[id(f)] for f in ending), default=None)
+            before = [f for f in ending if ends[id(f)] == last]
+        else:
+            before = [f for f in frames if id(f) in ends and ends[id(f)] <= q.start
+                      and re.fullmatch(r"[ .,:;\u00a0]*", text[ends[id(f)] : q.start])]
+        if before:
+            outermost(before).content.append(_trim(text, (q.start, q.end)) or (q.start, q.end))
+
+
 def find_frames(sdoc: SpacyDoc, *, lexicon: Lexicon | None = None) -> list[Frame]:
     """All attribution frames of a parsed document, in text order."""
     lex = lexicon or load_lexicon()
-    return _drop_inner_hedges(_resolve_overlaps(_Extractor(sdoc, lex).run()), lex.raising_hint)
+    extractor = _Extractor(sdoc, lex)
+    frames = _drop_inner_hedges(_resolve_overlaps(extractor.run()), lex.raising_hint)
+    _quotations_run_on(frames, extractor.lay)
+    return frames
