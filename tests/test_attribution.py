@@ -466,7 +466,7 @@ def test_attribution_hyphenated_words_stay_whole_in_sources(nlp, analyze_text) -
                          ("About three-quarters of the voters said the economy mattered most.",
                           "About three-quarters of the voters"),
                          ("Ana Ruiz-Lopez, an economist, said the plan would cost more.",
-                          "Ana Ruiz-Lopez, an economist")):
+                          "Ana Ruiz-Lopez, an economist,")):
         doc = analyze_text(text)
         assert _roles(doc, _by_cue(doc, "said"))[0] == source, text
 
@@ -500,10 +500,10 @@ def test_attribution_source_leaves_out_when_and_how_and_the_dateline(analyze_tex
         ("Local prosecutors in March said the firm had lied.", "Local prosecutors"),
         ("Lena Ortiz, 64, of Tucson, said the water tasted odd.", "Lena Ortiz"),
         ("BERLIN (Reuters) - The finance minister said the budget would balance.", "The finance minister"),
-        # what tells who the speaker is stays
+        # what tells who the speaker is stays, with the comma that closes it (PolNeAR's convention)
         ("Ida Stone, one of the mayor's closest aides, said the plan was dead.",
-         "Ida Stone, one of the mayor's closest aides"),
-        ("Proponents, including the city's mayors, said the law works.", "Proponents, including the city's mayors"),
+         "Ida Stone, one of the mayor's closest aides,"),
+        ("Proponents, including the city's mayors, said the law works.", "Proponents, including the city's mayors,"),
         ("Every farmer I met said the rain came too late.", "Every farmer I met"),
     ):
         doc = analyze_text(text)
@@ -745,3 +745,19 @@ def test_attribution_quotation_with_its_own_frame_or_a_label_stays_apart(analyze
     doc = analyze_text("The ferry captain said the crossing would resume in May.\n\nThe council meets on Friday.\n\n"
                        "“We have waited long enough for this crossing to open again.”")
     assert _roles(doc, _by_cue(doc, "said"))[2] == "the crossing would resume in May"
+
+
+def test_attribution_source_set_off_by_commas_keeps_the_closing_one(analyze_text) -> None:  # type: ignore[no-untyped-def]
+    for text, source in (
+        ("Jane Roe, the director of the port, said the harbour would reopen.", "Jane Roe, the director of the port,"),
+        ("Tom Hale, a ferry pilot for 30 years, said the crossing is safe.", "Tom Hale, a ferry pilot for 30 years,"),
+        # a relative clause stays out of the source (the seeds' convention), and so its commas
+        ("Tom Hale, who runs the ferry, said the crossing is safe.", "Tom Hale"),
+        # no comma inside the source: the comma after it opens an aside that is left out
+        ("The mayor, in a statement, said the vote was fair.", "The mayor"),
+        ("The harbour master said the tide was late.", "The harbour master"),
+        # after the cue there is no closing comma to keep
+        ("The harbour would reopen, said Jane Roe, the director of the port.", "Jane Roe, the director of the port"),
+    ):
+        doc = analyze_text(text)
+        assert _roles(doc, _by_cue(doc, "said"))[0] == source, text

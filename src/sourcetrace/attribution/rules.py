@@ -1474,8 +1474,22 @@ class _Extractor:
     def make(self, cue: list[Token], subj: Token | None, content: list[CharSpan], cls: str, lemma: str,
              *, source_toks: list[Token] | None = None) -> Frame:
         src_toks = source_toks if source_toks is not None else (self.np_tokens(subj) if subj is not None else [])
-        return Frame(cue=[s for s in [_tok_span(cue)] if s], source=_spans_of(self.text, src_toks),
+        cue_span = _tok_span(cue)
+        return Frame(cue=[cue_span] if cue_span else [], source=self._closing_comma(_spans_of(self.text, src_toks), cue_span),
                      content=content, cue_class=cls, lemma=lemma, negated=self.is_negated(cue))
+
+    def _closing_comma(self, source: list[CharSpan], cue: CharSpan | None) -> list[CharSpan]:
+        """A source set off by commas keeps its closing one when the cue follows: "Jane Roe,
+        the port's director, said" (PolNeAR's convention: 852 times to 76 in train, where the
+        source holds a comma of its own; without one, the comma after it is a separate
+        aside's and stays out)."""
+        if not source or cue is None or source[-1][1] > cue[0]:
+            return source
+        start, end = source[-1]
+        gap = self.text[end : cue[0]]
+        if gap.strip() != "," or "," not in self.text[source[0][0] : end]:
+            return source
+        return [*source[:-1], (start, end + gap.index(",") + 1)]
 
 
 def _overlaps(a: CharSpan, b: CharSpan) -> bool:
