@@ -690,7 +690,7 @@ def test_attribution_verbs_the_lexicon_lacked(analyze_text) -> None:  # type: ig
         ("The audit highlighted the risks of the merger.", "highlighted", "the risks of the merger"),
         ("Ortiz credited the crew with saving the ship.", "credited", "the crew with saving the ship"),
         ("He shouted, “Get out!”", "shouted", "“Get out!”"),
-        ("The sign reads: “No entry after dark.”", "reads", "“No entry after dark.”"),
+        ("The sign reads: “No entry after dark.”", "reads:", "“No entry after dark.”"),
         ("Vance sided with the union.", "sided with", "the union"),
         ("She recounted how the ship sank.", "recounted", "how the ship sank"),
     ):
@@ -761,3 +761,12 @@ def test_attribution_source_set_off_by_commas_keeps_the_closing_one(analyze_text
     ):
         doc = analyze_text(text)
         assert _roles(doc, _by_cue(doc, "said"))[0] == source, text
+
+
+def test_attribution_colon_after_the_cue_joins_it(analyze_text) -> None:  # type: ignore[no-untyped-def]
+    doc = analyze_text("The harbour master said: “The tide is late and the ferries will wait.”")
+    assert _roles(doc, doc.attributions[0])[1:] == ("said:", "“The tide is late and the ferries will wait.”")
+    # inside a quotation the colon stays out (a quoted speaker's own "I wrote: ‘…’")
+    doc = analyze_text("“Last week I wrote: ‘The tide is late and the ferries will wait,’” the harbour master said.")
+    inner = _by_cue(doc, "wrote")
+    assert inner.parent is not None

@@ -1474,9 +1474,20 @@ class _Extractor:
     def make(self, cue: list[Token], subj: Token | None, content: list[CharSpan], cls: str, lemma: str,
              *, source_toks: list[Token] | None = None) -> Frame:
         src_toks = source_toks if source_toks is not None else (self.np_tokens(subj) if subj is not None else [])
-        cue_span = _tok_span(cue)
+        cue_span = self._with_colon(_tok_span(cue), content)
         return Frame(cue=[cue_span] if cue_span else [], source=self._closing_comma(_spans_of(self.text, src_toks), cue_span),
                      content=content, cue_class=cls, lemma=lemma, negated=self.is_negated(cue))
+
+    def _with_colon(self, cue: CharSpan | None, content: list[CharSpan]) -> CharSpan | None:
+        """A colon between the cue and its content joins the cue ("said: “…”"), as PolNeAR
+        marks it 368 times to 18 in train. Not inside a quotation: PolNeAR has no nested
+        statements, and the seeds' one nested case ("I wrote: ‘…’") leaves the colon out."""
+        if cue is None or not content or self.lay.innermost_quote(cue[0]) is not None:
+            return cue
+        colon = cue[1] + len(self.text[cue[1] :]) - len(self.text[cue[1] :].lstrip(" \u00a0"))
+        if self.text[colon : colon + 1] == ":" and min(s for s, _ in content) > colon:
+            return (cue[0], colon + 1)
+        return cue
 
     def _closing_comma(self, source: list[CharSpan], cue: CharSpan | None) -> list[CharSpan]:
         """A source set off by commas keeps its closing one when the cue follows: "Jane Roe,
