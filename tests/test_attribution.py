@@ -770,3 +770,10 @@ def test_attribution_colon_after_the_cue_joins_it(analyze_text) -> None:  # type
     doc = analyze_text("“Last week I wrote: ‘The tide is late and the ferries will wait,’” the harbour master said.")
     inner = _by_cue(doc, "wrote")
     assert inner.parent is not None
+
+
+def test_attribution_content_keeps_a_closing_two_apostrophe_mark(analyze_text) -> None:  # type: ignore[no-untyped-def]
+    # some newspapers' text writes a quotation mark as two apostrophes
+    for text in ("The mayor said the plan was ''a costly mistake.''", "The mayor said the plan was “a costly mistake.”"):
+        doc = analyze_text(text)
+        assert _roles(doc, _by_cue(doc, "said"))[2] == text[text.index("the plan"):], text

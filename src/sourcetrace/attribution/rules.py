@@ -222,6 +222,11 @@ def _trim(text: str, span: CharSpan, *, keep_period_in_quote: bool = True) -> Ch
                 break
             if ch not in ".,!? ":
                 break
+    elif piece.count("''") % 2 == 1:
+        # the same for two apostrophes used as a quotation mark (''like this.'')
+        closing = re.match(r"[.,!? ]{0,2}''", text[e : e + 4])
+        if closing:
+            e += closing.end()
     return (s, e) if e > s else None
 
 
