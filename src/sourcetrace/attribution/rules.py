@@ -1489,7 +1489,8 @@ class _Extractor:
         statements, and the seeds' one nested case ("I wrote: ‘…’") leaves the colon out."""
         if cue is None or not content or self.lay.innermost_quote(cue[0]) is not None:
             return cue
-        colon = cue[1] + len(self.text[cue[1] :]) - len(self.text[cue[1] :].lstrip(" \u00a0"))
+        after = self.text[cue[1] : cue[1] + 4]
+        colon = cue[1] + len(after) - len(after.lstrip(" \u00a0"))
         if self.text[colon : colon + 1] == ":" and min(s for s, _ in content) > colon:
             return (cue[0], colon + 1)
         return cue
