@@ -777,3 +777,8 @@ def test_attribution_content_keeps_a_closing_two_apostrophe_mark(analyze_text) -
     for text in ("The mayor said the plan was ''a costly mistake.''", "The mayor said the plan was “a costly mistake.”"):
         doc = analyze_text(text)
         assert _roles(doc, _by_cue(doc, "said"))[2] == text[text.index("the plan"):], text
+
+
+def test_attribution_passive_question_takes_its_preposition_into_the_cue(analyze_text) -> None:  # type: ignore[no-untyped-def]
+    doc = analyze_text("The mayor was asked about the closure of the bridge.")
+    assert _roles(doc, doc.attributions[0])[1:] == ("was asked about", "the closure of the bridge")

@@ -1338,6 +1338,11 @@ class _Extractor:
             content_toks = comp[0]  # "Sanders was asked whether …": the question, by someone unnamed
         if not content_toks:
             return
+        if comp is not None and content_toks is comp[0] and comp[1].startswith("topic:"):
+            # "was asked about the loan": the preposition joins the cue, as in the active voice
+            prep = self.sdoc[int(comp[1].split(":")[1])]
+            if prep.i == max(t.i for t in cue) + 1:
+                cue = [*cue, prep]
         self.add(Frame(cue=[s for s in [_tok_span(cue)] if s], source=[],
                        content=_spans_of(self.text, content_toks), cue_class="agentless", lemma=lemma,
                        negated=self.is_negated(cue), certainty_hint=hint))
