@@ -36,3 +36,11 @@ def test_quotes_two_apostrophes_are_a_double_quote_mark() -> None:
     text = "''One,'' he said, ''and two.'' It's Bo's."
     lay = layout(text)
     assert [(q.level, text[q.start : q.end]) for q in lay.quotes] == [(0, "''One,''"), (0, "''and two.''")]
+
+
+def test_quotes_mixed_straight_and_curly_marks_pair() -> None:
+    # scraped text often opens with one kind of mark and closes with the other
+    text = '"The ferry is late,” she said. “It always is," he said. "Always."'
+    lay = layout(text)
+    assert [(q.closed, text[q.start : q.end]) for q in lay.quotes] == [
+        (True, '"The ferry is late,”'), (True, '“It always is,"'), (True, '"Always."')]

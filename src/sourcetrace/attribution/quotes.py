@@ -95,6 +95,16 @@ def _scan_para(text: str, start: int, end: int, para: int) -> list[Quote]:
                 s_open = -1  # an unbalanced inner quote ends with its outer one
             quotes.append(Quote(d_open, i + 1, True, 0, para))
             d_open = -1
+        elif ch in _CLOSE_D and straight_open >= 0:
+            # mixed marks in scraped text: "opened straight, closed curly,”
+            quotes.append(Quote(straight_open, i + 1, True, 0, para))
+            straight_open = -1
+        elif ch == '"' and d_open >= 0 and straight_open < 0:
+            # “opened curly, closed straight,"
+            if s_open >= 0:
+                s_open = -1
+            quotes.append(Quote(d_open, i + 1, True, 0, para))
+            d_open = -1
         elif ch == '"':
             if straight_open < 0:
                 straight_open = i
