@@ -90,21 +90,17 @@ def _scan_para(text: str, start: int, end: int, para: int) -> list[Quote]:
             continue
         if ch in _OPEN_D and d_open < 0:
             d_open = i
-        elif ch in _CLOSE_D and d_open >= 0:
+        elif d_open >= 0 and (ch in _CLOSE_D or (ch == '"' and straight_open < 0)):
+            # a curly quotation closes with its own mark, or with a straight one in scraped
+            # text that mixes them (“like this,")
             if s_open >= 0:
                 s_open = -1  # an unbalanced inner quote ends with its outer one
             quotes.append(Quote(d_open, i + 1, True, 0, para))
             d_open = -1
         elif ch in _CLOSE_D and straight_open >= 0:
-            # mixed marks in scraped text: "opened straight, closed curly,”
+            # and the other way round: "opened straight, closed curly,”
             quotes.append(Quote(straight_open, i + 1, True, 0, para))
             straight_open = -1
-        elif ch == '"' and d_open >= 0 and straight_open < 0:
-            # “opened curly, closed straight,"
-            if s_open >= 0:
-                s_open = -1
-            quotes.append(Quote(d_open, i + 1, True, 0, para))
-            d_open = -1
         elif ch == '"':
             if straight_open < 0:
                 straight_open = i

@@ -614,6 +614,12 @@ class _Extractor:
                     return toks, "obj"
         return None
 
+    def _topic_prep(self, comp: tuple[list[Token], str] | None) -> Token | None:
+        """The preposition of a topic complement ("spoke about the loan"), which joins the cue."""
+        if comp is None or not comp[1].startswith("topic:"):
+            return None
+        return self.sdoc[int(comp[1].split(":")[1])]
+
     def _closing_quotation(self, sent: SpacySpan, obj: Token) -> int | None:
         """The index of the closing mark of a quotation that opens after ``obj`` with no cue
         verb between them and ends the sentence (only punctuation after it); else None."""
@@ -1145,8 +1151,8 @@ class _Extractor:
                 return inserted
         if comp is not None and comp[1] == "ccomp" and comp[0][0].text not in _OPENERS:
             return _spans_of(self.text, self._continued(verb, comp[0]))
-        if comp is not None and comp[1].startswith("topic:"):
-            prep = self.sdoc[int(comp[1].split(":")[1])]
+        prep = self._topic_prep(comp)
+        if prep is not None:
             cue.append(prep)
             cue.sort(key=lambda t: t.i)
             return _spans_of(self.text, comp[0])
@@ -1338,11 +1344,9 @@ class _Extractor:
             content_toks = comp[0]  # "Sanders was asked whether …": the question, by someone unnamed
         if not content_toks:
             return
-        if comp is not None and content_toks is comp[0] and comp[1].startswith("topic:"):
-            # "was asked about the loan": the preposition joins the cue, as in the active voice
-            prep = self.sdoc[int(comp[1].split(":")[1])]
-            if prep.i == max(t.i for t in cue) + 1:
-                cue = [*cue, prep]
+        prep = self._topic_prep(comp) if comp is not None and content_toks is comp[0] else None
+        if prep is not None and prep.i == max(t.i for t in cue) + 1:
+            cue = [*cue, prep]  # "was asked about the loan": as in the active voice
         self.add(Frame(cue=[s for s in [_tok_span(cue)] if s], source=[],
                        content=_spans_of(self.text, content_toks), cue_class="agentless", lemma=lemma,
                        negated=self.is_negated(cue), certainty_hint=hint))
@@ -1566,10 +1570,10 @@ def _quotations_run_on(frames: list[Frame], lay: TextLayout) -> None:
     def outermost(candidates: list[Frame]) -> Frame:
         return min(candidates, key=lambda f: min(s for s, _ in f.content))
 
+    ends = {id(f): max(e for _, e in f.content) for f in frames if f.content and f.cue}
     for q in lay.quotes:
         if q.level or not q.closed or not _runs_on(text[q.start + 1 : q.end - 1]) or not free(q.start, q.end):
             continue
-        ends = {id(f): max(e for _, e in f.content) for f in frames if f.content and f.cue}
         para_start = lay.para_starts[q.para]
         if q.start == para_start and not text[q.end : lay.para_ends[q.para]].strip():
             if q.para == 0 or not free(para_start, lay.para_ends[q.para]):
@@ -1582,7 +1586,9 @@ def _quotations_run_on(frames: list[Frame], lay: TextLayout) -> None:
             before = [f for f in frames if id(f) in ends and ends[id(f)] <= q.start
                       and re.fullmatch(r"[ .,:;\u00a0]*", text[ends[id(f)] : q.start])]
         if before:
-            outermost(before).content.append(_trim(text, (q.start, q.end)) or (q.start, q.end))
+            holder = outermost(before)
+            holder.content.append(_trim(text, (q.start, q.end)) or (q.start, q.end))
+            ends[id(holder)] = holder.content[-1][1]
 
 
 def find_frames(sdoc: SpacyDoc, *, lexicon: Lexicon | None = None) -> list[Frame]:
