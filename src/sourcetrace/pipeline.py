@@ -20,7 +20,7 @@ from .model import Document
 from .nlp import parse
 from .resolve import resolve_entities
 
-__all__ = ["ATTRIBUTION_MODES", "STAGES", "Stage", "analyze", "stages_for"]
+__all__ = ["ATTRIBUTION_MODES", "STAGES", "TRANSFORMER_MODES", "Stage", "analyze", "stages_for"]
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
@@ -82,23 +82,31 @@ def _add_learned(doc: Document) -> Document:
     return doc.with_(attributions=add_missing(doc.attributions, learned))
 
 
-def _transformer_first(doc: Document) -> Document:
-    """The transformer labeller's outermost attributions; the rules' nested ones and misses."""
+def _transformer_first(doc: Document, large: bool = False) -> Document:
+    """The transformer labeller's outermost attributions; the rules' nested ones and misses.
+    ``large``: the labeller over all-mpnet-base-v2 rather than MiniLM."""
     from .attribution.combine import learned_first
-    from .attribution.transformer import extract_attributions_transformer
+    from .attribution.transformer import DEFAULT_LARGE_HEAD, extract_attributions_transformer, load_head
 
-    learned = extract_attributions_transformer(doc).attributions
+    head = load_head(str(DEFAULT_LARGE_HEAD)) if large else None
+    learned = extract_attributions_transformer(doc, head).attributions
     return doc.with_(attributions=learned_first(doc.attributions, learned, doc.text))
 
 
-ATTRIBUTION_MODES = ("rules", "combined", "transformer")
+def _transformer_large_first(doc: Document) -> Document:
+    return _transformer_first(doc, large=True)
+
+
+ATTRIBUTION_MODES = ("rules", "combined", "transformer", "transformer-large")
+TRANSFORMER_MODES = ("transformer", "transformer-large")
 
 
 def stages_for(mode: str = "rules") -> tuple[Stage, ...]:
     """The stage list for an attribution mode: `rules` (default), `combined` (rules plus the
     CNN role labeller where they found nothing; attribution/learned.py) or `transformer`
     (the MiniLM role labeller first, the rules for nesting and misses; needs the
-    transformer extra; attribution/transformer.py)."""
+    transformer extra; attribution/transformer.py) or `transformer-large` (the same over
+    all-mpnet-base-v2: slower, more accurate; needs `sourcetrace fetch-encoder` once)."""
     if mode not in ATTRIBUTION_MODES:
         raise StageError(f"E504: unknown attribution mode {mode!r}; use one of {ATTRIBUTION_MODES}")
     if mode == "rules":
@@ -106,6 +114,8 @@ def stages_for(mode: str = "rules") -> tuple[Stage, ...]:
     extra = {
         "combined": Stage("attribution.learned.v1", _add_learned, ("attributions",), ("attributions",)),
         "transformer": Stage("attribution.transformer.v1", _transformer_first, ("attributions",), ("attributions",)),
+        "transformer-large": Stage("attribution.transformer-mpnet.v1", _transformer_large_first, ("attributions",),
+                                   ("attributions",)),
     }[mode]
     out: list[Stage] = []
     for stage in STAGES:

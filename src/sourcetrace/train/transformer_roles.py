@@ -42,9 +42,11 @@ from typing import Any
 from ..attribution.learned import group_roles, to_attributions
 from ..attribution.transformer import (
     DEFAULT_HEAD,
+    DEFAULT_LARGE_HEAD,
+    ENCODER_LAYERS,
     LAYERS,
+    MINILM,
     N_PARSE,
-    N_SURFACE,
     TUNED_FROM,
     _torch,
     allowed_starts,
@@ -63,14 +65,17 @@ from ..evaluate import load_records, score_documents
 from ..model import Document
 from .roles import TAGS, token_tags
 
-__all__ = ["ENSEMBLE", "featurize", "featurize_windows", "finetune", "main", "train_ensemble", "train_head"]
+__all__ = ["ENSEMBLE", "LARGE_ENSEMBLE", "featurize", "featurize_windows", "finetune", "main", "train_ensemble", "train_head"]
 
 _TAG_ID = {t: i for i, t in enumerate(TAGS)}
 
 
-def featurize(split_dir: Path, out_path: Path, *, parse: bool = True, log: Any = print) -> int:
-    """Encode every gold article of ``split_dir``; save vectors, tags and offsets. With
-    ``parse``, the project's spaCy model parses each text for the parse features."""
+def featurize(split_dir: Path, out_path: Path, *, parse: bool = True, encoder: str = MINILM,
+              log: Any = print) -> int:
+    """Encode every gold article of ``split_dir`` with ``encoder``; save vectors, tags and
+    offsets. With ``parse``, the project's spaCy model parses each text for the parse
+    features. Each article is kept in ``out_path``'s sibling folder as it is done, so a run
+    that stops (a large encoder takes an hour on PolNeAR train) goes on where it stopped."""
     torch = _torch()
     gold = load_records(split_dir)
     nlp = None
@@ -78,16 +83,24 @@ def featurize(split_dir: Path, out_path: Path, *, parse: bool = True, log: Any =
         from ..nlp import load_model
 
         nlp = load_model()
+    parts = out_path.with_suffix(".parts")
+    parts.mkdir(parents=True, exist_ok=True)
     items = []
     t0 = time.perf_counter()
     for n, doc in enumerate(gold, start=1):
-        offsets, feats = encode(doc.text, nlp(doc.text) if nlp is not None else None)
+        part = parts / f"{doc.doc_id}.pt"
+        if part.exists():
+            items.append(torch.load(part, weights_only=False))
+            continue
+        offsets, feats = encode(doc.text, nlp(doc.text) if nlp is not None else None, encoder=encoder)
         tags = token_tags(offsets, doc.attributions)
-        items.append({
+        item = {
             "doc_id": doc.doc_id, "offsets": offsets, "x": feats.to(torch.float16),
             "y": torch.tensor([_TAG_ID[t] for t in tags], dtype=torch.long),
-        })
-        if n % 50 == 0 or n == len(gold):
+        }
+        torch.save(item, part)
+        items.append(item)
+        if n % 20 == 0 or n == len(gold):
             log(f"featurize {split_dir.name}: {n}/{len(gold)} articles, {time.perf_counter() - t0:.0f} s", flush=True)
     out_path.parent.mkdir(parents=True, exist_ok=True)
     torch.save(items, out_path)
@@ -125,6 +138,15 @@ ENSEMBLE: tuple[dict[str, Any], ...] = (
 """The shipped heads: hidden size, seed, epochs, whether they read parse features, and
 whether they are CRFs (all are: on PolNeAR dev three CRF heads beat three plain ones by
 three points of exact content F1 and one of exact cue F1)."""
+
+
+LARGE_ENSEMBLE: tuple[dict[str, Any], ...] = (
+    {"hidden": 192, "seed": 1, "epochs": 12, "parse": True, "crf": True},
+    {"hidden": 160, "seed": 2, "epochs": 12, "parse": True, "crf": True},
+    {"hidden": 128, "seed": 0, "epochs": 12, "parse": False, "crf": True},
+)
+"""The heads over all-mpnet-base-v2 (``--encoder all-mpnet-base-v2``): the same three
+shapes, the best MiniLM one first."""
 
 
 def crf_nll(scores: Any, tags: Any, trans: Any, start: Any) -> Any:
@@ -173,13 +195,13 @@ def train_head(train_path: Path, dev_path: Path, dev_gold: Path, out_dir: Path, 
     dev = torch.load(dev_path, weights_only=False)
     gold = load_records(dev_gold)
     texts = {g.doc_id: g.text for g in gold}
-    n_in = int(train[0]["x"].shape[1])
+    n_in = int(train[0]["x"].shape[1])  # the cached vectors: encoder, surface and parse features
     if not parse:
-        n_in = min(n_in, 768 + N_SURFACE)
+        n_in -= N_PARSE
         for it in (*train, *dev):
             it["x"] = it["x"][:, :n_in]
     config = {"file": file, "n_in": n_in, "hidden": hidden, "proj": 256,
-              "parse_features": n_in == 768 + N_SURFACE + N_PARSE, "seed": seed, "epochs": epochs}
+              "parse_features": parse, "seed": seed, "epochs": epochs}
     if crf:
         config["crf"] = True
     head = build_head(n_in, hidden=config["hidden"], proj=config["proj"], crf=crf)
@@ -374,28 +396,30 @@ def finetune(train_path: Path, dev_path: Path, dev_gold: Path, start_head: Path,
     return head_entry
 
 
-def _write_config(out_dir: Path, heads: list[dict[str, Any]]) -> None:
-    config = {"encoder": "all-MiniLM-L6-v2", "layers": [-1, -3], "window": 256, "stride": 128, "heads": heads}
+def _write_config(out_dir: Path, heads: list[dict[str, Any]], encoder: str = MINILM) -> None:
+    config = {"encoder": encoder, "layers": list(ENCODER_LAYERS[encoder]), "window": 256, "stride": 128,
+              "heads": heads}
     (out_dir / "config.json").write_text(json.dumps(config, indent=1) + "\n", encoding="utf-8")
 
 
-def _featurized(polnear: Path, build: Path, log: Any = print) -> None:
+def _featurized(polnear: Path, build: Path, log: Any = print, encoder: str = MINILM) -> None:
     """Cache train and dev vectors (with parse features) in ``build`` unless already there."""
     for split in ("train", "dev"):
         if not (build / f"{split}.pt").exists():
-            featurize(polnear / split, build / f"{split}.pt", parse=True, log=log)
+            featurize(polnear / split, build / f"{split}.pt", parse=True, encoder=encoder, log=log)
 
 
 def train_ensemble(polnear: Path, build: Path, out_dir: Path, *, heads: Sequence[dict[str, Any]] = ENSEMBLE,
-                   log: Any = print) -> list[dict[str, Any]]:
-    """Featurize train and dev once (with parse features), train every head, write them."""
-    _featurized(polnear, build, log)
+                   encoder: str = MINILM, log: Any = print) -> list[dict[str, Any]]:
+    """Featurize train and dev once with ``encoder`` (and parse features), train every
+    head, write them."""
+    _featurized(polnear, build, log, encoder)
     entries = []
     for n, spec in enumerate(heads, start=1):
         entries.append(train_head(build / "train.pt", build / "dev.pt", polnear / "dev", out_dir,
                                   epochs=spec["epochs"], hidden=spec["hidden"], seed=spec["seed"],
                                   parse=spec["parse"], crf=spec.get("crf", False), file=f"head{n}.pt", log=log))
-        _write_config(out_dir, entries)
+        _write_config(out_dir, entries, encoder)
     return entries
 
 
@@ -414,6 +438,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--finetune", type=Path, metavar="HEAD_DIR",
                     help="fine-tune the encoder's top layers from this trained head (one head, parse features)")
     ap.add_argument("--tuned-from", type=int, default=TUNED_FROM, help="first encoder layer fine-tuned (0-5)")
+    ap.add_argument("--encoder", choices=sorted(ENCODER_LAYERS), default=MINILM,
+                    help="the frozen encoder whose vectors the heads read (a build directory holds one encoder's)")
     args = ap.parse_args(argv)
     if args.finetune:
         windows = args.build / f"windows{args.tuned_from}"
@@ -423,15 +449,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         finetune(windows / "train.pt", windows / "dev.pt", args.polnear / "dev", args.finetune,
                  args.out or args.build / "finetuned", epochs=args.epochs or 2, tuned_from=args.tuned_from)
         return 0
-    args.out = args.out or DEFAULT_HEAD
+    args.out = args.out or (DEFAULT_HEAD if args.encoder == MINILM else DEFAULT_LARGE_HEAD)
     if not args.single:
-        train_ensemble(args.polnear, args.build, args.out)
+        train_ensemble(args.polnear, args.build, args.out, encoder=args.encoder,
+                       heads=ENSEMBLE if args.encoder == MINILM else LARGE_ENSEMBLE)
         return 0
-    _featurized(args.polnear, args.build)
+    _featurized(args.polnear, args.build, encoder=args.encoder)
     entry = train_head(args.build / "train.pt", args.build / "dev.pt", args.polnear / "dev", args.out,
                        epochs=args.epochs or 12, hidden=args.hidden, seed=args.seed, parse=not args.no_parse,
                        crf=args.crf)
-    _write_config(args.out, [entry])
+    _write_config(args.out, [entry], args.encoder)
     return 0
 
 

