@@ -187,3 +187,30 @@ def test_a_tuned_encoder_file_replaces_the_top_layers(tmp_path) -> None:  # type
         assert tuned_offsets == offsets and tuned.shape == base.shape
         assert bool((tuned - base).abs().max() > 0.05) is differs  # float16 storage moves little
     assert torch.equal(encode(text)[1], base)  # the stock encoder is left as it was
+
+
+def test_transformer_large_mode_end_to_end_when_its_encoder_is_fetched() -> None:
+    """Runs only where the transformer extra is installed and `sourcetrace fetch-encoder` was run."""
+    import pytest
+
+    pytest.importorskip("torch")
+    pytest.importorskip("transformers")
+    from sourcetrace.attribution.transformer import DEFAULT_LARGE_HEAD, MPNET, TransformerMissing, encoder_dir
+    from sourcetrace.model import Document
+    from sourcetrace.pipeline import analyze
+
+    try:
+        encoder_dir(MPNET)
+    except TransformerMissing as e:
+        pytest.skip(str(e))
+    assert (DEFAULT_LARGE_HEAD / "config.json").exists()
+    text = ("The mayor said on Monday that the old bridge would close in May. "
+            "“We have no choice,” she told reporters, according to the Harbour Gazette.")
+    doc = analyze(Document("t", text), mode="transformer-large")
+    doc.check_spans()
+    found = {(text[a.cue[0][0]:a.cue[0][1]], text[a.source[0][0]:a.source[0][1]] if a.source else None)
+             for a in doc.attributions}
+    assert {("said", "The mayor"), ("told", "she"), ("according to", "the Harbour Gazette")} <= found
+    told = next(a for a in doc.attributions if text[a.cue[0][0]:a.cue[0][1]] == "told")
+    gazette = next(a for a in doc.attributions if text[a.cue[0][0]:a.cue[0][1]] == "according to")
+    assert told.parent == gazette.id  # the rules' nesting holds on top of the learned spans
