@@ -13,9 +13,10 @@ counted in the peer's. textacy raises ValueError on a text with an odd number of
 marks; such documents score as empty and are counted.
 
 Needs the ``peers`` extra for the peer (``pip install -e '.[peers]'``) and the
-``transformer`` extra for ``--attribution transformer``; without them those rows are
+``transformer`` extra for ``--attribution transformer`` (and, for ``transformer-large``, the
+encoder from ``sourcetrace fetch-encoder``); without them those rows are
 skipped with a message. Usage:
-    python benchmarks/attribution_peers.py [--limit N] [--shared ../shared]
+    python benchmarks/attribution_peers.py [--limit N] [--shared ../shared] [--modes MODE ...] [--no-peer]
 """
 
 from __future__ import annotations
@@ -96,6 +97,9 @@ def main() -> None:
     ap.add_argument("--shared", type=Path, default=Path(__file__).resolve().parents[1].parent / "shared")
     ap.add_argument("--split", default="dev")
     ap.add_argument("--limit", type=int, default=0, help="only the first N articles")
+    ap.add_argument("--modes", nargs="+", choices=ATTRIBUTION_MODES, default=list(ATTRIBUTION_MODES),
+                    help="the attribution modes to run (default all; transformer-large takes ~15 min on dev)")
+    ap.add_argument("--no-peer", action="store_true", help="skip the textacy row")
     args = ap.parse_args()
     split = args.shared / "data" / "polnear" / args.split
     if not split.exists():
@@ -114,7 +118,7 @@ def main() -> None:
 
     rows: list[tuple[str, Any, float]] = []
     outermost: dict[str, Any] = {}
-    for mode in ATTRIBUTION_MODES:
+    for mode in args.modes:
         try:
             analyze(Document(doc_id="warm", text=gold[0].text), mode=mode)
         except SourcetraceError as e:  # the transformer extra is not installed
@@ -129,7 +133,7 @@ def main() -> None:
         outer = [p.with_(attributions=tuple(a for a in p.attributions if a.parent is None)) for p in pred]
         outermost[label] = score_documents(gold, outer).metrics
 
-    peer = _textacy_peer(gold, nlp)
+    peer = None if args.no_peer else _textacy_peer(gold, nlp)
     if peer is not None:
         peer_docs, peer_seconds, crashed = peer
         rows.append((f"textacy 0.13 direct quotes (crashed on {crashed})", score_documents(gold, peer_docs),
