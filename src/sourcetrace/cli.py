@@ -251,13 +251,15 @@ def train(shared: Path, workdir: Path, max_epochs: int, max_steps: int, silver_f
               help="Where to put it (default $SOURCETRACE_MPNET, else ~/.cache/sourcetrace/all-mpnet-base-v2).")
 def fetch_encoder(dest: Path | None) -> None:
     """Download the all-mpnet-base-v2 encoder for --attribution transformer-large (once, ~420 MB)."""
-    from .attribution.mpnet_fetch import fetch_mpnet
+    from .attribution.mpnet_fetch import default_dest, fetch_mpnet
 
     try:
         where = fetch_mpnet(dest)
     except SourcetraceError as e:
         raise click.ClickException(str(e)) from e
     click.echo(f"all-mpnet-base-v2 encoder ready at {where}", err=True)
+    if where.resolve() != default_dest().resolve():
+        click.echo(f"the labeller looks in {default_dest()}: set SOURCETRACE_MPNET={where}", err=True)
 
 
 from .corpus_cli import corpus  # noqa: E402

