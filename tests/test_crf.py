@@ -102,3 +102,15 @@ def test_a_build_folder_keeps_the_features_it_was_made_with(tmp_path: Path) -> N
     (legacy / "train.pt").write_bytes(b"")
     with pytest.raises(ValueError, match="without features.json"):
         _stamp(legacy, mpnet)
+
+
+def test_the_encoder_loads_once_however_its_arguments_are_spelled() -> None:
+    from sourcetrace.attribution.transformer import MINILM, TUNED_FROM, TransformerMissing, load_encoder
+
+    try:
+        first = load_encoder(name=MINILM)
+    except TransformerMissing as e:  # the encoder package of the extra is absent
+        pytest.skip(str(e))
+    assert load_encoder(None, TUNED_FROM, MINILM)[1] is first[1]
+    assert load_encoder()[1] is first[1]
+    assert load_encoder(None, 0, MINILM)[1] is first[1]  # tuned_from means nothing untuned
