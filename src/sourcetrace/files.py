@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
-__all__ = ["write_text_atomic"]
+__all__ = ["write_atomic", "write_text_atomic"]
 
 
-def write_text_atomic(path: str | Path, data: str) -> None:
-    """Write to a temporary file beside `path`, flush it to disk, then rename over `path`.
+def write_atomic(path: str | Path, write: Callable[[BinaryIO], object]) -> None:
+    """Have ``write`` fill a temporary file beside `path`, flush it to disk, then rename it
+    over `path`.
 
     A crash or a full disk leaves the old file (or none), never a truncated one.
     """
@@ -18,8 +21,8 @@ def write_text_atomic(path: str | Path, data: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(data)
+        with os.fdopen(fd, "wb") as fh:
+            write(fh)
             fh.flush()
             os.fsync(fh.fileno())
         os.chmod(tmp, 0o644)  # mkstemp makes 0600; outputs are meant to be shared
@@ -27,3 +30,8 @@ def write_text_atomic(path: str | Path, data: str) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def write_text_atomic(path: str | Path, data: str) -> None:
+    """`data` as UTF-8, written with ``write_atomic``."""
+    write_atomic(path, lambda fh: fh.write(data.encode("utf-8")))

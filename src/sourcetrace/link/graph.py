@@ -12,15 +12,15 @@ from __future__ import annotations
 
 import html
 import math
-import os
 import re
-import tempfile
 import xml.etree.ElementTree as ET
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
+
+from ..files import write_atomic
 
 __all__ = [
     "CitationGraph",
@@ -87,17 +87,8 @@ def _clean(value: object) -> str:
 
 
 def _atomic_write_xml(root: ET.Element, path: str | Path) -> None:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     ET.indent(root)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            ET.ElementTree(root).write(fh, encoding="utf-8", xml_declaration=True)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomic(path, lambda fh: ET.ElementTree(root).write(fh, encoding="utf-8", xml_declaration=True))
 
 
 def write_graphml(graph: CitationGraph, path: str | Path) -> None:

@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
 import shutil
 import sys
@@ -66,6 +65,7 @@ from ..attribution.transformer import (
     window_ids,
 )
 from ..evaluate import load_records, score_documents
+from ..files import write_atomic, write_text_atomic
 from ..model import Document
 from .roles import TAGS, token_tags
 
@@ -82,7 +82,7 @@ def featurize(split_dir: Path, out_path: Path, *, parse: bool = True, encoder: s
     that stops (a large encoder takes an hour on PolNeAR train) goes on where it stopped."""
     torch = _torch()
     parts = out_path.with_suffix(".parts")
-    _stamp(out_path.parent, {"encoder": encoder, "layers": list(ENCODER_LAYERS[encoder]), "parse": parse})
+    _stamp(out_path.parent, _features(encoder, parse))
     gold = load_records(split_dir)
     nlp = None
     if parse:
@@ -103,13 +103,11 @@ def featurize(split_dir: Path, out_path: Path, *, parse: bool = True, encoder: s
             "doc_id": doc.doc_id, "offsets": offsets, "x": feats.to(torch.float16),
             "y": torch.tensor([_TAG_ID[t] for t in tags], dtype=torch.long),
         }
-        torch.save(item, part.with_suffix(".tmp"))  # a run killed mid-save leaves no half part
-        os.replace(part.with_suffix(".tmp"), part)
+        write_atomic(part, lambda fh, item=item: torch.save(item, fh))  # a killed run leaves no half part
         items.append(item)
         if n % 20 == 0 or n == len(gold):
             log(f"featurize {split_dir.name}: {n}/{len(gold)} articles, {time.perf_counter() - t0:.0f} s", flush=True)
-    torch.save(items, out_path.with_suffix(".tmp"))
-    os.replace(out_path.with_suffix(".tmp"), out_path)
+    write_atomic(out_path, lambda fh: torch.save(items, fh))
     shutil.rmtree(parts)  # the whole split is in out_path now
     return len(items)
 
@@ -117,19 +115,28 @@ def featurize(split_dir: Path, out_path: Path, *, parse: bool = True, encoder: s
 _STAMP = "features.json"
 
 
+def _features(encoder: str, parse: bool) -> dict[str, Any]:
+    """What a build folder's cached vectors are made of."""
+    return {"encoder": encoder, "layers": list(ENCODER_LAYERS[encoder]), "parse": parse}
+
+
+def _stamped(build: Path) -> dict[str, Any] | None:
+    """The features recorded for ``build`` (None for a folder without a record)."""
+    stamp = build / _STAMP
+    return json.loads(stamp.read_text(encoding="utf-8")) if stamp.exists() else None
+
+
 def _stamp(build: Path, what: dict[str, Any]) -> dict[str, Any]:
     """Tie a build folder to the features cached in it (encoder, layers, parse features),
     so a run with another encoder cannot train on these vectors by mistake."""
-    stamp = build / _STAMP
-    if stamp.exists():
-        had = json.loads(stamp.read_text(encoding="utf-8"))
+    had = _stamped(build)
+    if had is not None:
         if had != what:
             raise ValueError(f"{build} caches other features ({had}, not {what}): use another build folder")
         return had
     if any(build.glob("*.pt")) or any(build.glob("*.parts")):
         raise ValueError(f"{build} holds cached vectors without {_STAMP}: use another build folder")
-    build.mkdir(parents=True, exist_ok=True)
-    stamp.write_text(json.dumps(what) + "\n", encoding="utf-8")
+    write_text_atomic(build / _STAMP, json.dumps(what) + "\n")
     return what
 
 
@@ -222,8 +229,8 @@ def train_head(train_path: Path, dev_path: Path, dev_gold: Path, out_dir: Path, 
     gold = load_records(dev_gold)
     texts = {g.doc_id: g.text for g in gold}
     n_in = int(train[0]["x"].shape[1])  # the cached vectors: encoder, surface and parse features
-    stamp = train_path.parent / _STAMP
-    has_parse = not stamp.exists() or json.loads(stamp.read_text(encoding="utf-8"))["parse"]
+    stamped = _stamped(train_path.parent)
+    has_parse = stamped is None or stamped["parse"]
     if parse and not has_parse:
         raise ValueError(f"{train_path} was featurized without parse features; train without them (--no-parse)")
     if not parse and has_parse:
@@ -434,7 +441,7 @@ def _write_config(out_dir: Path, heads: list[dict[str, Any]], encoder: str = MIN
 
 def _featurized(polnear: Path, build: Path, log: Any = print, encoder: str = MINILM) -> None:
     """Cache train and dev vectors (with parse features) in ``build`` unless already there."""
-    _stamp(build, {"encoder": encoder, "layers": list(ENCODER_LAYERS[encoder]), "parse": True})
+    _stamp(build, _features(encoder, parse=True))
     for split in ("train", "dev"):
         if not (build / f"{split}.pt").exists():
             featurize(polnear / split, build / f"{split}.pt", parse=True, encoder=encoder, log=log)
