@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from sourcetrace.attribution.combine import add_missing, learned_first
 from sourcetrace.attribution.transformer import surface_features
 from sourcetrace.model import Attribution
@@ -214,3 +216,22 @@ def test_transformer_large_mode_end_to_end_when_its_encoder_is_fetched() -> None
     told = next(a for a in doc.attributions if text[a.cue[0][0]:a.cue[0][1]] == "told")
     gazette = next(a for a in doc.attributions if text[a.cue[0][0]:a.cue[0][1]] == "according to")
     assert told.parent == gazette.id  # the rules' nesting holds on top of the learned spans
+
+
+def test_each_transformer_mode_and_training_component_names_one_encoder_and_its_shipped_heads() -> None:
+    """Which heads a mode reads and which ones `sourcetrace train` writes come from one table."""
+    import pytest
+
+    pytest.importorskip("torch")
+    from sourcetrace.attribution.transformer import HEAD_DIRS, MODE_ENCODERS, load_mode_head
+    from sourcetrace.pipeline import TRANSFORMER_MODES
+    from sourcetrace.train import TRANSFORMER_COMPONENTS
+    from sourcetrace.train.transformer_roles import ENSEMBLES
+
+    assert set(MODE_ENCODERS) == set(TRANSFORMER_MODES)
+    assert set(TRANSFORMER_COMPONENTS.values()) == set(MODE_ENCODERS.values()) == set(HEAD_DIRS) == set(ENSEMBLES)
+    for mode, encoder in MODE_ENCODERS.items():
+        head = load_mode_head(mode)  # the head alone: no encoder is loaded
+        assert head.encoder_name == encoder
+        shipped = json.loads((HEAD_DIRS[encoder] / "config.json").read_text(encoding="utf-8"))
+        assert len(shipped["heads"]) == len(ENSEMBLES[encoder])

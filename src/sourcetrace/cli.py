@@ -101,11 +101,13 @@ def analyze(paths: tuple[str, ...], output: Path | None, fmt: str, jobs: int, mo
             raise click.ClickException(
                 f"{e}; train it with src/sourcetrace/train/roles.cfg or set SOURCETRACE_ROLES_MODEL"
             ) from e
-    if mode in ("transformer", "transformer-large"):
-        from .attribution.transformer import DEFAULT_LARGE_HEAD, TransformerMissing, encoder_dir, load_head
+    from .pipeline import TRANSFORMER_MODES
+
+    if mode in TRANSFORMER_MODES:
+        from .attribution.transformer import TransformerMissing, encoder_dir, load_mode_head
 
         try:
-            head = load_head(str(DEFAULT_LARGE_HEAD) if mode == "transformer-large" else None)
+            head = load_mode_head(mode)
             encoder_dir(head.encoder_name)  # fetched or installed? say so before any input is read
         except TransformerMissing as e:
             raise click.ClickException(str(e)) from e
@@ -231,7 +233,7 @@ def eval_cmd(gold: Path, pred: Path, as_json: bool) -> None:
 def train(shared: Path, workdir: Path, max_epochs: int, max_steps: int, silver_fraction: float, install: bool,
           component: str) -> None:
     """Rebuild a bundled model from ../shared/data."""
-    from .train import train_minilm_head, train_model, train_roles
+    from .train import train_model, train_roles, train_transformer_heads
 
     try:
         if component == "model":
@@ -240,7 +242,7 @@ def train(shared: Path, workdir: Path, max_epochs: int, max_steps: int, silver_f
         elif component == "roles":
             scores = train_roles(shared, workdir, max_steps=max_steps or 3500, install=install)
         else:
-            scores = train_minilm_head(shared, workdir, install=install, large=component == "mpnet")
+            scores = train_transformer_heads(shared, workdir, install=install, component=component)
     except SourcetraceError as e:
         raise click.ClickException(str(e)) from e
     click.echo(json.dumps(scores, indent=1))

@@ -82,19 +82,18 @@ def _add_learned(doc: Document) -> Document:
     return doc.with_(attributions=add_missing(doc.attributions, learned))
 
 
-def _transformer_first(doc: Document, large: bool = False) -> Document:
+def _transformer_first(doc: Document, mode: str = "transformer") -> Document:
     """The transformer labeller's outermost attributions; the rules' nested ones and misses.
-    ``large``: the labeller over all-mpnet-base-v2 rather than MiniLM."""
+    ``mode`` picks the labeller (``transformer-large``: over all-mpnet-base-v2, not MiniLM)."""
     from .attribution.combine import learned_first
-    from .attribution.transformer import DEFAULT_LARGE_HEAD, extract_attributions_transformer, load_head
+    from .attribution.transformer import extract_attributions_transformer, load_mode_head
 
-    head = load_head(str(DEFAULT_LARGE_HEAD)) if large else None
-    learned = extract_attributions_transformer(doc, head).attributions
+    learned = extract_attributions_transformer(doc, load_mode_head(mode)).attributions
     return doc.with_(attributions=learned_first(doc.attributions, learned, doc.text))
 
 
 def _transformer_large_first(doc: Document) -> Document:
-    return _transformer_first(doc, large=True)
+    return _transformer_first(doc, "transformer-large")
 
 
 ATTRIBUTION_MODES = ("rules", "combined", "transformer", "transformer-large")

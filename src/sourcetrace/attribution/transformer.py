@@ -43,6 +43,8 @@ from .learned import group_roles, to_attributions
 __all__ = [
     "DEFAULT_HEAD",
     "DEFAULT_LARGE_HEAD",
+    "HEAD_DIRS",
+    "MODE_ENCODERS",
     "ENCODER_LAYERS",
     "MINILM",
     "MPNET",
@@ -60,6 +62,7 @@ __all__ = [
     "head_transitions",
     "load_encoder",
     "load_head",
+    "load_mode_head",
     "parse_features",
     "pieces",
     "segments",
@@ -106,6 +109,10 @@ ENCODER_LAYERS: dict[str, tuple[int, ...]] = {
     MPNET: (-1, -4, -7),
 }
 """Hidden states each encoder's heads read, concatenated (a head's ``config.json`` may name others)."""
+HEAD_DIRS: dict[str, Path] = {MINILM: DEFAULT_HEAD, MPNET: DEFAULT_LARGE_HEAD}
+"""The shipped heads over each encoder (what ``sourcetrace train`` installs)."""
+MODE_ENCODERS: dict[str, str] = {"transformer": MINILM, "transformer-large": MPNET}
+"""The encoder each ``--attribution`` mode's labeller reads."""
 _MPNET_ENV = "SOURCETRACE_MPNET"
 MPNET_DIR = Path.home() / ".cache" / "sourcetrace" / MPNET
 
@@ -410,6 +417,13 @@ def load_head(path: str | None = None) -> Any:
     model.encoder_name = config.get("encoder", MINILM)
     model.layers = tuple(config.get("layers", ENCODER_LAYERS.get(model.encoder_name, LAYERS)))
     return model
+
+
+def load_mode_head(mode: str) -> Any:
+    """The head an ``--attribution`` mode uses: the shipped one over that mode's encoder
+    (``$SOURCETRACE_MINILM_HEAD`` may name another MiniLM head)."""
+    encoder = MODE_ENCODERS[mode]
+    return load_head(None if encoder == MINILM else str(HEAD_DIRS[encoder]))
 
 
 def _continues_word(text: str, offsets: list[Span], i: int) -> bool:

@@ -16,7 +16,10 @@ from typing import Any
 
 from ..errors import ConfigError
 
-__all__ = ["CONFIG", "ROLES_CONFIG", "evaluate_model", "train_minilm_head", "train_model", "train_roles"]
+__all__ = [
+    "CONFIG", "ROLES_CONFIG", "TRANSFORMER_COMPONENTS", "evaluate_model", "train_model", "train_roles",
+    "train_transformer_heads",
+]
 
 CONFIG = Path(__file__).parent / "config.cfg"
 log = logging.getLogger(__name__)
@@ -164,18 +167,20 @@ def train_roles(shared: Path, workdir: Path, *, max_steps: int = 3500, install: 
     return json.loads((best / "meta.json").read_text(encoding="utf-8")).get("performance", {})
 
 
-def train_minilm_head(shared: Path, workdir: Path, *, install: bool = True, large: bool = False) -> dict[str, Any]:
-    """Rebuild the transformer labeller's heads: over MiniLM (``models/en_sourcetrace_roles_minilm``)
-    or, with ``large``, over all-mpnet-base-v2 (``models/en_sourcetrace_roles_mpnet``, the
-    encoder fetched first by ``sourcetrace fetch-encoder``); needs the transformer extra."""
-    from ..attribution.transformer import DEFAULT_HEAD, DEFAULT_LARGE_HEAD, MINILM, MPNET
-    from .transformer_roles import ENSEMBLE, LARGE_ENSEMBLE, train_ensemble
+TRANSFORMER_COMPONENTS = {"minilm": "all-MiniLM-L6-v2", "mpnet": "all-mpnet-base-v2"}
+"""``sourcetrace train --component`` names of the transformer labellers, and their encoders."""
 
-    polnear = _polnear(shared)
-    if large:
-        out = DEFAULT_LARGE_HEAD if install else workdir / "mpnet-heads"
-        heads = train_ensemble(polnear, workdir / "mpnet", out, heads=LARGE_ENSEMBLE, encoder=MPNET)
-    else:
-        out = DEFAULT_HEAD if install else workdir / "minilm-heads"
-        heads = train_ensemble(polnear, workdir / "minilm", out, heads=ENSEMBLE, encoder=MINILM)
+
+def train_transformer_heads(shared: Path, workdir: Path, *, component: str = "minilm",
+                            install: bool = True) -> dict[str, Any]:
+    """Rebuild a transformer labeller's heads: over MiniLM (``minilm``,
+    ``models/en_sourcetrace_roles_minilm``) or all-mpnet-base-v2 (``mpnet``,
+    ``models/en_sourcetrace_roles_mpnet``, the encoder fetched first by ``sourcetrace
+    fetch-encoder``). Vectors are cached in ``workdir/<component>``; needs the transformer extra."""
+    from ..attribution.transformer import HEAD_DIRS
+    from .transformer_roles import ENSEMBLES, train_ensemble
+
+    encoder = TRANSFORMER_COMPONENTS[component]
+    out = HEAD_DIRS[encoder] if install else workdir / f"{component}-heads"
+    heads = train_ensemble(_polnear(shared), workdir / component, out, heads=ENSEMBLES[encoder], encoder=encoder)
     return {h["file"]: h["dev"] for h in heads}

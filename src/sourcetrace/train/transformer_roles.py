@@ -46,6 +46,7 @@ from ..attribution.transformer import (
     DEFAULT_HEAD,
     DEFAULT_LARGE_HEAD,
     ENCODER_LAYERS,
+    HEAD_DIRS,
     LAYERS,
     MINILM,
     MPNET,
@@ -69,7 +70,7 @@ from ..files import write_atomic, write_text_atomic
 from ..model import Document
 from .roles import TAGS, token_tags
 
-__all__ = ["ENSEMBLE", "LARGE_ENSEMBLE", "featurize", "featurize_windows", "finetune", "main", "train_ensemble", "train_head"]
+__all__ = ["ENSEMBLE", "ENSEMBLES", "LARGE_ENSEMBLE", "featurize", "featurize_windows", "finetune", "main", "train_ensemble", "train_head"]
 
 _TAG_ID = {t: i for i, t in enumerate(TAGS)}
 
@@ -180,6 +181,8 @@ LARGE_ENSEMBLE: tuple[dict[str, Any], ...] = (
 )
 """The heads over all-mpnet-base-v2 (``--encoder all-mpnet-base-v2``): the same three
 shapes, the best MiniLM one first."""
+ENSEMBLES: dict[str, tuple[dict[str, Any], ...]] = {MINILM: ENSEMBLE, MPNET: LARGE_ENSEMBLE}
+"""The heads trained over each encoder."""
 
 
 def crf_nll(scores: Any, tags: Any, trans: Any, start: Any) -> Any:
@@ -490,10 +493,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         finetune(windows / "train.pt", windows / "dev.pt", args.polnear / "dev", args.finetune,
                  args.out or args.build / "finetuned", epochs=args.epochs or 2, tuned_from=args.tuned_from)
         return 0
-    args.out = args.out or (DEFAULT_HEAD if args.encoder == MINILM else DEFAULT_LARGE_HEAD)
+    args.out = args.out or HEAD_DIRS[args.encoder]
     if not args.single:
-        train_ensemble(args.polnear, args.build, args.out, encoder=args.encoder,
-                       heads=ENSEMBLE if args.encoder == MINILM else LARGE_ENSEMBLE)
+        train_ensemble(args.polnear, args.build, args.out, encoder=args.encoder, heads=ENSEMBLES[args.encoder])
         return 0
     _featurized(args.polnear, args.build, encoder=args.encoder)
     entry = train_head(args.build / "train.pt", args.build / "dev.pt", args.polnear / "dev", args.out,
