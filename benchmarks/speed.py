@@ -1,7 +1,12 @@
 """Words per second on PolNeAR dev: the whole pipeline and the bare spaCy pass, one run.
 
 Both are measured in this process over the same texts, so their ratio is meaningful even
-on a noisy machine. Usage: python benchmarks/speed.py [--limit N] [--shared ../shared]
+on a noisy machine: the texts go in chunks of 16, and each chunk is timed every way in
+turn (the order flipped every other chunk), so a slow minute hits every way alike. Two
+ways each: batched, as `sourcetrace analyze` and `corpus add` run (``analyze_many`` on the
+chunk, whose parse is one ``nlp.pipe`` pass, against ``nlp.pipe``), and one document at a
+time (``analyze`` against ``nlp(text)``). The headline numbers are the batched ones.
+Usage: python benchmarks/speed.py [--limit N] [--rounds R] [--shared ../shared]
 """
 
 from __future__ import annotations
@@ -9,17 +14,20 @@ from __future__ import annotations
 import argparse
 import re
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from sourcetrace.model import Document
-from sourcetrace.nlp import load_model
-from sourcetrace.pipeline import analyze
+from sourcetrace.nlp import PARSE_BATCH, load_model
+from sourcetrace.pipeline import analyze, analyze_many
+from sourcetrace.runner.local import chunks
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--shared", type=Path, default=Path(__file__).resolve().parents[1].parent / "shared")
     ap.add_argument("--limit", type=int, default=0, help="only the first N articles")
+    ap.add_argument("--rounds", type=int, default=2, help="passes over the texts, summed")
     args = ap.parse_args()
     dev = args.shared / "data" / "polnear" / "dev"
     if not dev.exists():
@@ -31,21 +39,27 @@ def main() -> None:
     words = sum(len(re.findall(r"\w+", t)) for t in texts)
     nlp = load_model()
     nlp(texts[0])  # warm up
+    docs = [Document(doc_id=str(n), text=text) for n, text in enumerate(texts)]
+    runs: dict[str, Callable[[list[Document]], object]] = {
+        "bare_spacy": lambda c: list(nlp.pipe([d.text for d in c], batch_size=PARSE_BATCH)),
+        "pipeline": lambda c: analyze_many(c),
+        "bare_spacy_one_by_one": lambda c: [nlp(d.text) for d in c],
+        "pipeline_one_by_one": lambda c: [analyze(d) for d in c],
+    }
+    seconds = dict.fromkeys(runs, 0.0)
+    for _ in range(args.rounds):
+        for k, chunk in enumerate(chunks(docs)):
+            for name in list(runs) if k % 2 == 0 else list(reversed(runs)):
+                t0 = time.perf_counter()
+                runs[name](chunk)
+                seconds[name] += time.perf_counter() - t0
 
-    t0 = time.perf_counter()
-    for text in texts:
-        nlp(text)
-    bare = time.perf_counter() - t0
-
-    t0 = time.perf_counter()
-    for n, text in enumerate(texts):
-        analyze(Document(doc_id=str(n), text=text))
-    full = time.perf_counter() - t0
-
-    print(f"documents={len(texts)} words={words}")
-    print(f"bare_spacy_words_per_s={words / bare:.0f}")
-    print(f"pipeline_words_per_s={words / full:.0f}")
-    print(f"pipeline_over_bare={full / bare:.2f}")
+    print(f"documents={len(texts)} words={words} rounds={args.rounds}")
+    for name, took in seconds.items():
+        print(f"{name}_words_per_s={words * args.rounds / took:.0f}")
+    print(f"pipeline_over_bare={seconds['pipeline'] / seconds['bare_spacy']:.2f}")
+    print(f"one_by_one_pipeline_over_bare={seconds['pipeline_one_by_one'] / seconds['bare_spacy_one_by_one']:.2f}")
+    print(f"batched_speedup={seconds['pipeline_one_by_one'] / seconds['pipeline']:.2f}")
 
 
 if __name__ == "__main__":

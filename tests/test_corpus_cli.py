@@ -28,7 +28,7 @@ ARTICLES = {
 
 @pytest.fixture(autouse=True)
 def _fast_pipeline(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(sourcetrace.pipeline, "analyze", fake_analyze)
+    monkeypatch.setattr(sourcetrace.pipeline, "analyze_many", sourcetrace.pipeline.per_document(fake_analyze))
 
 
 @pytest.fixture
@@ -87,7 +87,7 @@ def test_corpus_cli_add_failed_analysis_is_one_line(tmp_path: Path, articles: Pa
             raise StageError("E502: stage attribution.rules.v1 failed on roe: boom")
         return fake_analyze(doc)
 
-    monkeypatch.setattr(sourcetrace.pipeline, "analyze", flaky)
+    monkeypatch.setattr(sourcetrace.pipeline, "analyze_many", sourcetrace.pipeline.per_document(flaky))
     result = _run("add", str(articles), "--db", str(tmp_path / "c.duckdb"))
     assert result.exit_code == 1  # type: ignore[attr-defined]
     assert "error: roe: E502" in result.stderr  # type: ignore[attr-defined]

@@ -72,3 +72,46 @@ def test_pipeline_combined_mode_runs_with_the_bundled_labeller() -> None:
     combined.check_spans()
     assert len(combined.attributions) >= len(rules.attributions) >= 1
     assert {a.cue for a in rules.attributions} <= {a.cue for a in combined.attributions}
+
+
+def test_analyze_many_parses_in_one_batch_and_matches_analyze(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sourcetrace.nlp
+    from sourcetrace.pipeline import analyze, analyze_many
+
+    texts = ["“We are ready,” coach Mia Tan said on Sunday.",
+             "The Daily Ledger reported that the bridge will close, according to officials.",
+             "",
+             "Advertisement\n\nPrices rose, the minister allegedly told aides, which has not been confirmed."]
+    docs = [Document(f"d{i}", t) for i, t in enumerate(texts)]
+    calls: list[int] = []
+    real_pipe = sourcetrace.nlp.load_model().pipe
+
+    def counted(texts, **kw):  # type: ignore[no-untyped-def]
+        texts = list(texts)
+        calls.append(len(texts))
+        return real_pipe(texts, **kw)
+
+    monkeypatch.setattr(sourcetrace.nlp.load_model(), "pipe", counted)
+    many = analyze_many(docs)
+    assert calls == [len(docs)]  # one batched parse for all of them
+    assert [d.to_dict() for d in many] == [analyze(d).to_dict() for d in docs]  # type: ignore[union-attr]
+    assert all(d.parsed is None for d in many)  # type: ignore[union-attr]
+    assert many[0].attributions and many[1].attributions  # type: ignore[union-attr]
+
+
+def test_analyze_many_pins_a_failure_on_its_document_when_the_batch_fails(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sourcetrace.pipeline as pipeline
+
+    def one(doc: Document) -> Document:
+        if doc.doc_id == "bad":
+            raise ValueError("kaputt")
+        return doc.with_(meta={"seen": "yes"})
+
+    def batch(docs: list[Document]) -> list[Document]:
+        return [one(d) for d in docs]  # fails for the whole batch
+
+    monkeypatch.setattr(pipeline, "STAGES", (Stage("step.v1", one, (), (), batch=batch),))
+    out = pipeline.analyze_many([Document("a", "x"), Document("bad", "y"), Document("c", "z")])
+    assert [type(o).__name__ for o in out] == ["Document", "StageError", "Document"]
+    assert "step.v1 failed on bad: kaputt" in str(out[1])
+    assert out[2].meta == {"seen": "yes"}  # type: ignore[union-attr]

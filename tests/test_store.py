@@ -175,7 +175,7 @@ def test_store_default_analysis_is_the_pipeline(tmp_path: Path, monkeypatch: pyt
         seen.append(doc.doc_id)
         return fake_analyze(doc)
 
-    monkeypatch.setattr(sourcetrace.pipeline, "analyze", fake)
+    monkeypatch.setattr(sourcetrace.pipeline, "analyze_many", sourcetrace.pipeline.per_document(fake))
     with Store(tmp_path / "c.duckdb") as store:
         store.add_documents(_docs(2))
     assert seen == ["d0", "d1"]

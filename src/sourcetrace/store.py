@@ -68,6 +68,14 @@ def content_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
+def _vetted(doc: Document, out: Document) -> Document | _Failure:
+    """The analysis of ``doc``, if its spans are in range and its text is unchanged."""
+    out.check_spans()
+    if out.text != doc.text:
+        return _Failure(doc.doc_id, "E603: the analysis changed the text", content_hash(doc.text))
+    return out
+
+
 def as_is(doc: Document) -> Document:
     """An `analyze` that keeps a record's own analysis (for already analysed records)."""
     return doc
@@ -420,11 +428,12 @@ class Store:
                   jobs: int) -> Iterator[Document | _Failure]:
         if analyze is None and jobs > 1:
             from .runner import Failure, LocalRunner
+            from .runner.local import chunks
 
             runner = LocalRunner(jobs=jobs)
             # The runner's pool submits everything it is given at once; feeding it
             # windows keeps memory flat (a model load per worker per window, ~1 %).
-            for window in _windows(docs, size=64 * jobs):
+            for window in chunks(docs, 64 * jobs):
                 hashes = {d.doc_id: content_hash(d.text) for d in window}
                 for out in runner.run(window):
                     if isinstance(out, Failure):
@@ -432,21 +441,25 @@ class Store:
                     else:
                         yield out
             return
-        if analyze is None:
-            from . import pipeline
+        if analyze is not None:  # one by one: each result is stored as soon as it exists
+            for doc in docs:
+                try:
+                    yield _vetted(doc, analyze(doc))
+                except SourcetraceError as e:
+                    yield _Failure(doc.doc_id, str(e), content_hash(doc.text))
+            return
+        from . import pipeline
+        from .runner.local import chunks
 
-            analyze = pipeline.analyze  # looked up per call, so a test can replace it
-        for doc in docs:
-            try:
-                out = analyze(doc)
-                out.check_spans()
-            except SourcetraceError as e:
-                yield _Failure(doc.doc_id, str(e), content_hash(doc.text))
-                continue
-            if out.text != doc.text:
-                yield _Failure(doc.doc_id, "E603: the analysis changed the text", content_hash(doc.text))
-                continue
-            yield out
+        # the pipeline's parse is batched; analyze_many is looked up per call, so a test can replace it
+        for chunk in chunks(docs):
+            for doc, out in zip(chunk, pipeline.analyze_many(chunk), strict=True):
+                try:
+                    if isinstance(out, SourcetraceError):
+                        raise out
+                    yield _vetted(doc, out)
+                except SourcetraceError as e:
+                    yield _Failure(doc.doc_id, str(e), content_hash(doc.text))
 
     def _stage(self, doc: Document, batch: _Batch, summary: AddSummary) -> None:
         digest = content_hash(doc.text)
@@ -627,17 +640,6 @@ class _Failure:
     doc_id: str
     reason: str
     digest: str
-
-
-def _windows(docs: Iterable[Document], *, size: int) -> Iterator[list[Document]]:
-    window: list[Document] = []
-    for doc in docs:
-        window.append(doc)
-        if len(window) >= size:
-            yield window
-            window = []
-    if window:
-        yield window
 
 
 def _now() -> Any:

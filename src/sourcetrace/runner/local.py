@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from functools import partial
+from itertools import islice
 from typing import Any
 
-from ..errors import SourcetraceError
 from ..model import Document
-from ..pipeline import TRANSFORMER_MODES, analyze
+from ..pipeline import TRANSFORMER_MODES, analyze_many
 
 __all__ = ["Failure", "LocalRunner"]
 
@@ -30,12 +30,24 @@ class Failure:
         return f"{self.doc_id}: {self.reason}"
 
 
-def _analyze_dict(data: dict[str, Any], mode: str = "rules") -> dict[str, Any]:
-    doc = Document.from_dict(data)
-    try:
-        return analyze(doc, mode=mode).to_dict()
-    except SourcetraceError as e:
-        return {"_failure": str(e), "doc_id": doc.doc_id}
+CHUNK = 16
+"""Documents handed to the pipeline at once (its parse is batched; nlp.PARSE_BATCH)."""
+
+
+def chunks(items: Iterable[Any], size: int = CHUNK) -> Iterator[list[Any]]:
+    it = iter(items)
+    while chunk := list(islice(it, size)):
+        yield chunk
+
+
+def _outcome(doc_id: str, out: Any) -> Document | Failure:
+    return out if isinstance(out, Document) else Failure(doc_id, str(out))
+
+
+def _analyze_dicts(chunk: list[dict[str, Any]], mode: str = "rules") -> list[dict[str, Any]]:
+    docs = [Document.from_dict(d) for d in chunk]
+    return [out.to_dict() if isinstance(out, Document) else {"_failure": str(out), "doc_id": doc.doc_id}
+            for doc, out in zip(docs, analyze_many(docs, mode=mode), strict=True)]
 
 
 def _one_thread_each() -> None:
@@ -60,17 +72,16 @@ class LocalRunner:
 
     def run(self, docs: Iterable[Document]) -> Iterator[Document | Failure]:
         if self.jobs == 1:
-            for doc in docs:
-                try:
-                    yield analyze(doc, mode=self.mode)
-                except SourcetraceError as e:
-                    yield Failure(doc.doc_id, str(e))
+            for chunk in chunks(docs):
+                for doc, out in zip(chunk, analyze_many(chunk, mode=self.mode), strict=True):
+                    yield _outcome(doc.doc_id, out)
             return
         init = _one_thread_each if self.mode in TRANSFORMER_MODES else None
         with ProcessPoolExecutor(max_workers=self.jobs, initializer=init) as pool:
-            work = partial(_analyze_dict, mode=self.mode)
-            for out in pool.map(work, (d.to_dict() for d in docs), chunksize=4):
-                if "_failure" in out:
-                    yield Failure(out["doc_id"], out["_failure"])
-                else:
-                    yield Document.from_dict(out)
+            work = partial(_analyze_dicts, mode=self.mode)
+            for done in pool.map(work, chunks(d.to_dict() for d in docs)):
+                for out in done:
+                    if "_failure" in out:
+                        yield Failure(out["doc_id"], out["_failure"])
+                    else:
+                        yield Document.from_dict(out)
