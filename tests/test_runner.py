@@ -27,3 +27,29 @@ def test_runner_process_pool_gives_same_records_as_in_process() -> None:
     two = [d.to_dict() for d in LocalRunner(jobs=2).run(docs)]  # type: ignore[union-attr]
     assert one == two
     assert all(r["attributions"] for r in one)
+
+
+def test_runner_keeps_the_order_across_chunks_and_workers() -> None:
+    from sourcetrace.runner.local import CHUNK, POOL_CHUNK
+
+    docs = [Document(f"d{n}", f"Coach Mia Tan{n} said that the team {n} was ready.") for n in range(CHUNK + 3)]
+    one = list(LocalRunner(jobs=1).run(docs))
+    two = list(LocalRunner(jobs=2).run(docs))
+    assert len(docs) > CHUNK > POOL_CHUNK  # several chunks either way
+    assert [d.doc_id for d in one] == [d.doc_id for d in two] == [d.doc_id for d in docs]
+    assert [d.to_dict() for d in one] == [d.to_dict() for d in two]  # type: ignore[union-attr]
+
+
+def test_chunks_close_at_their_size_or_their_weight() -> None:
+    from sourcetrace.runner.local import chunks
+
+    assert list(chunks(range(5), 2)) == [[0, 1], [2, 3], [4]]
+    assert list(chunks([], 2)) == []
+    sizes = [1, 1, 10, 1, 1, 1]
+    assert list(chunks(sizes, 4, weight=lambda n: n, limit=5)) == [[1, 1, 10], [1, 1, 1]]
+    assert list(chunks([10, 1], 4, weight=lambda n: n, limit=5)) == [[10], [1]]
+
+
+def test_runner_refuses_an_unknown_mode_before_any_document() -> None:
+    with pytest.raises(StageError, match="E504"):
+        LocalRunner(mode="guess")

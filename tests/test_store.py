@@ -222,3 +222,24 @@ def test_store_refuses_sketches_of_another_version(tmp_path: Path) -> None:
         store.con.execute("UPDATE store_info SET value = '0' WHERE key = 'sketch'")
     with pytest.raises(store_mod.StoreError, match="E605"):
         Store(path)
+
+
+def test_store_default_pipeline_interrupted_redoes_at_most_one_chunk(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """The pipeline analyses a chunk of documents at once; a Ctrl-C inside a chunk keeps
+    every chunk handed back before it, and the restart redoes only the lost one."""
+    import sourcetrace.pipeline
+    from sourcetrace.runner.local import CHUNK
+
+    crashing = _Counting(crash_after=CHUNK + 3, exc=KeyboardInterrupt())
+    monkeypatch.setattr(sourcetrace.pipeline, "analyze_many", sourcetrace.pipeline.per_document(crashing))
+    docs = _docs(2 * CHUNK + 4)
+    with Store(tmp_path / "c.duckdb") as store:
+        with pytest.raises(KeyboardInterrupt):
+            store.add_documents(docs)
+        assert store.count() == CHUNK
+        resumed = _Counting()
+        monkeypatch.setattr(sourcetrace.pipeline, "analyze_many", sourcetrace.pipeline.per_document(resumed))
+        summary = store.add_documents(docs)
+        assert (summary.added, summary.skipped, resumed.calls) == (CHUNK + 4, CHUNK, CHUNK + 4)
+        _check_whole(store)

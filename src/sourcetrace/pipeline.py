@@ -103,6 +103,8 @@ def _apply_batch(stage: Stage, docs: list[Document]) -> list[Document | Sourcetr
         except SourcetraceError as e:
             done.append(e)
     return done
+
+
 def _add_learned(doc: Document) -> Document:
     """Rules first; then the CNN role labeller's attributions where the rules found nothing."""
     from .attribution.combine import add_missing
@@ -174,7 +176,8 @@ def analyze_many(docs: Sequence[Document], *, mode: str = "rules") -> list[Docum
 
 
 def per_document(analyze_one: Callable[[Document], Document]) -> Callable[..., list[Document | SourcetraceError]]:
-    """An ``analyze_many`` made of a one-document function (for other analyses and tests)."""
+    """An ``analyze_many`` made of a one-document function (for other analyses and tests):
+    its ``mode`` is ignored, and only SourcetraceError is caught and handed back."""
 
     def many(docs: Sequence[Document], *, mode: str = "rules") -> list[Document | SourcetraceError]:
         done: list[Document | SourcetraceError] = []

@@ -9,7 +9,9 @@ interrupted:
   restarted run only pays for what it had not finished;
 - analysed documents are committed in small transactions (a few documents, or every two
   seconds), so a run killed half-way keeps every committed document whole and never a
-  part of one; a Python exception (Ctrl-C included) first commits what is already analysed;
+  part of one; a Python exception (Ctrl-C included) first commits what is already analysed
+  and handed back (the pipeline analyses up to 16 documents at once, so at most those are
+  redone after a restart);
 - documents stream through: nothing holds the corpus in memory, and DuckDB's own buffers
   are capped (``memory_limit``, 512 MB by default; beyond it DuckDB spills to disk).
 
@@ -449,10 +451,10 @@ class Store:
                     yield _Failure(doc.doc_id, str(e), content_hash(doc.text))
             return
         from . import pipeline
-        from .runner.local import chunks
+        from .runner.local import doc_chunks
 
         # the pipeline's parse is batched; analyze_many is looked up per call, so a test can replace it
-        for chunk in chunks(docs):
+        for chunk in doc_chunks(docs):
             for doc, out in zip(chunk, pipeline.analyze_many(chunk), strict=True):
                 try:
                     if isinstance(out, SourcetraceError):

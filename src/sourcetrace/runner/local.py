@@ -7,14 +7,13 @@ document never stops a run.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from functools import partial
-from itertools import islice
 from typing import Any
 
 from ..model import Document
-from ..pipeline import TRANSFORMER_MODES, analyze_many
+from ..pipeline import TRANSFORMER_MODES, analyze_many, stages_for
 
 __all__ = ["Failure", "LocalRunner"]
 
@@ -31,13 +30,34 @@ class Failure:
 
 
 CHUNK = 16
-"""Documents handed to the pipeline at once (its parse is batched; nlp.PARSE_BATCH)."""
+"""Documents handed to the pipeline at once in this process (its parse is batched;
+nlp.PARSE_BATCH); a pool worker gets POOL_CHUNK, so a few documents still spread over
+every worker."""
+POOL_CHUNK = 4
+CHUNK_CHARS = 1_000_000
+"""A chunk closes once its texts reach this many characters: the parses of a chunk are
+held together, and one article may be 25 million characters long."""
 
 
-def chunks(items: Iterable[Any], size: int = CHUNK) -> Iterator[list[Any]]:
-    it = iter(items)
-    while chunk := list(islice(it, size)):
+def chunks(items: Iterable[Any], size: int = CHUNK, *, weight: Callable[[Any], int] | None = None,
+           limit: int = 0) -> Iterator[list[Any]]:
+    """``items`` in lists of ``size``; with ``weight``, a list also closes once its items
+    weigh ``limit`` (a heavy item goes alone)."""
+    chunk: list[Any] = []
+    load = 0
+    for item in items:
+        chunk.append(item)
+        load += weight(item) if weight else 0
+        if len(chunk) >= size or (weight and load >= limit):
+            yield chunk
+            chunk, load = [], 0
+    if chunk:
         yield chunk
+
+
+def doc_chunks(docs: Iterable[Document], size: int = CHUNK) -> Iterator[list[Document]]:
+    """Documents in chunks for ``analyze_many``: ``size`` at most, CHUNK_CHARS of text at most."""
+    return chunks(docs, size, weight=lambda d: len(d.text), limit=CHUNK_CHARS)
 
 
 def _outcome(doc_id: str, out: Any) -> Document | Failure:
@@ -67,19 +87,21 @@ class LocalRunner:
     """`jobs=1` runs in this process with batched parsing; more uses a process pool."""
 
     def __init__(self, *, jobs: int = 1, mode: str = "rules") -> None:
+        stages_for(mode)  # an unknown mode is refused here (E504), not once per document
         self.jobs = max(1, jobs)
         self.mode = mode
 
     def run(self, docs: Iterable[Document]) -> Iterator[Document | Failure]:
         if self.jobs == 1:
-            for chunk in chunks(docs):
+            for chunk in doc_chunks(docs):
                 for doc, out in zip(chunk, analyze_many(chunk, mode=self.mode), strict=True):
                     yield _outcome(doc.doc_id, out)
             return
         init = _one_thread_each if self.mode in TRANSFORMER_MODES else None
         with ProcessPoolExecutor(max_workers=self.jobs, initializer=init) as pool:
             work = partial(_analyze_dicts, mode=self.mode)
-            for done in pool.map(work, chunks(d.to_dict() for d in docs)):
+            for done in pool.map(work, chunks((d.to_dict() for d in docs), POOL_CHUNK,
+                                              weight=lambda d: len(d["text"]), limit=CHUNK_CHARS)):
                 for out in done:
                     if "_failure" in out:
                         yield Failure(out["doc_id"], out["_failure"])
