@@ -48,6 +48,7 @@ def test_chunks_close_at_their_size_or_their_weight() -> None:
     sizes = [1, 1, 10, 1, 1, 1]
     assert list(chunks(sizes, 4, weight=lambda n: n, limit=5)) == [[1, 1, 10], [1, 1, 1]]
     assert list(chunks([10, 1], 4, weight=lambda n: n, limit=5)) == [[10], [1]]
+    assert list(chunks([10, 1], 4, weight=lambda n: n)) == [[10, 1]]  # no limit: size alone
 
 
 def test_runner_refuses_an_unknown_mode_before_any_document() -> None:

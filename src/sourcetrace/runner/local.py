@@ -40,15 +40,16 @@ held together, and one article may be 25 million characters long."""
 
 
 def chunks(items: Iterable[Any], size: int = CHUNK, *, weight: Callable[[Any], int] | None = None,
-           limit: int = 0) -> Iterator[list[Any]]:
-    """``items`` in lists of ``size``; with ``weight``, a list also closes once its items
-    weigh ``limit`` (a heavy item goes alone)."""
+           limit: int | None = None) -> Iterator[list[Any]]:
+    """``items`` in lists of ``size``; with ``weight`` and ``limit``, a list also closes once
+    its items weigh ``limit`` (a heavy item goes alone)."""
     chunk: list[Any] = []
     load = 0
     for item in items:
         chunk.append(item)
-        load += weight(item) if weight else 0
-        if len(chunk) >= size or (weight and load >= limit):
+        if weight is not None and limit is not None:
+            load += weight(item)
+        if len(chunk) >= size or (limit is not None and load >= limit):
             yield chunk
             chunk, load = [], 0
     if chunk:
