@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import partial
 
 from .attribution import extract_attributions
 from .boilerplate import mark_boilerplate
@@ -96,13 +97,7 @@ def _apply_batch(stage: Stage, docs: list[Document]) -> list[Document | Sourcetr
                 return [_checked(stage, doc, out) for doc, out in zip(docs, outs, strict=True)]
         except Exception:  # noqa: BLE001 - retried one by one below, where the error is named
             log.debug("batch %s failed; running its documents one by one", stage.name, exc_info=True)
-    done: list[Document | SourcetraceError] = []
-    for doc in docs:
-        try:
-            done.append(_apply(stage, doc))
-        except SourcetraceError as e:
-            done.append(e)
-    return done
+    return per_document(partial(_apply, stage))(docs)
 
 
 def _add_learned(doc: Document) -> Document:

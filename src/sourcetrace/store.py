@@ -70,9 +70,15 @@ def content_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def _vetted(doc: Document, out: Document) -> Document | _Failure:
-    """The analysis of ``doc``, if its spans are in range and its text is unchanged."""
-    out.check_spans()
+def _vetted(doc: Document, out: Document | SourcetraceError) -> Document | _Failure:
+    """The analysis of ``doc`` if it is one, its spans are in range and its text is
+    unchanged; else the failure to report."""
+    if not isinstance(out, Document):
+        return _Failure(doc.doc_id, str(out), content_hash(doc.text))
+    try:
+        out.check_spans()
+    except SourcetraceError as e:
+        return _Failure(doc.doc_id, str(e), content_hash(doc.text))
     if out.text != doc.text:
         return _Failure(doc.doc_id, "E603: the analysis changed the text", content_hash(doc.text))
     return out
@@ -446,9 +452,10 @@ class Store:
         if analyze is not None:  # one by one: each result is stored as soon as it exists
             for doc in docs:
                 try:
-                    yield _vetted(doc, analyze(doc))
+                    out: Document | SourcetraceError = analyze(doc)
                 except SourcetraceError as e:
-                    yield _Failure(doc.doc_id, str(e), content_hash(doc.text))
+                    out = e
+                yield _vetted(doc, out)
             return
         from . import pipeline
         from .runner.local import doc_chunks
@@ -456,12 +463,7 @@ class Store:
         # the pipeline's parse is batched; analyze_many is looked up per call, so a test can replace it
         for chunk in doc_chunks(docs):
             for doc, out in zip(chunk, pipeline.analyze_many(chunk), strict=True):
-                try:
-                    if isinstance(out, SourcetraceError):
-                        raise out
-                    yield _vetted(doc, out)
-                except SourcetraceError as e:
-                    yield _Failure(doc.doc_id, str(e), content_hash(doc.text))
+                yield _vetted(doc, out)
 
     def _stage(self, doc: Document, batch: _Batch, summary: AddSummary) -> None:
         digest = content_hash(doc.text)
