@@ -35,9 +35,7 @@ from sourcetrace.errors import SourcetraceError
 from sourcetrace.evaluate import format_table, load_records, score_documents
 from sourcetrace.model import Attribution, Document, Span
 from sourcetrace.nlp import load_model
-from sourcetrace.pipeline import ATTRIBUTION_MODES, analyze
-
-DEFAULT_MODE = "rules"  # what `sourcetrace analyze` runs without --attribution
+from sourcetrace.pipeline import ATTRIBUTION_MODES, DEFAULT_MODE, analyze
 
 
 def _token_spans(tokens: list[Any]) -> tuple[Span, ...]:

@@ -22,7 +22,7 @@ from .nlp import parse, parse_many
 from .resolve import resolve_entities
 
 __all__ = [
-    "ATTRIBUTION_MODES", "STAGES", "TRANSFORMER_MODES", "Stage", "analyze", "analyze_many", "per_document",
+    "ATTRIBUTION_MODES", "DEFAULT_MODE", "STAGES", "TRANSFORMER_MODES", "Stage", "analyze", "analyze_many", "per_document",
     "stages_for",
 ]
 
@@ -109,6 +109,20 @@ def _add_learned(doc: Document) -> Document:
     return doc.with_(attributions=add_missing(doc.attributions, learned))
 
 
+def _add_crf(doc: Document) -> Document:
+    """Rules first; then the CRF role tagger's attributions where the rules found nothing.
+
+    The tagger reads the parse and the rules' own reading, and learned from PolNeAR which
+    other words are cues (its long tail: "backing", "would vote for"); the rules' spans,
+    kinds and nesting stand as they are, so the seeds keep their conventions. Not the
+    default: the tagger knows words, not senses, and adds "Troops defended the city"."""
+    from .attribution.combine import add_missing
+    from .attribution.crf_tagger import extract_attributions_crf
+
+    learned = extract_attributions_crf(doc).attributions
+    return doc.with_(attributions=add_missing(doc.attributions, learned))
+
+
 def _transformer_first(doc: Document, mode: str = "transformer") -> Document:
     """The transformer labeller's outermost attributions; the rules' nested ones and misses.
     ``mode`` picks the labeller (``transformer-large``: over all-mpnet-base-v2, not MiniLM)."""
@@ -123,12 +137,16 @@ def _transformer_large_first(doc: Document) -> Document:
     return _transformer_first(doc, "transformer-large")
 
 
-ATTRIBUTION_MODES = ("rules", "combined", "transformer", "transformer-large")
+ATTRIBUTION_MODES = ("rules", "crf", "combined", "transformer", "transformer-large")
+DEFAULT_MODE = "rules"
+"""What ``sourcetrace analyze`` and the corpus store run without ``--attribution``."""
 TRANSFORMER_MODES = ("transformer", "transformer-large")
 
 
-def stages_for(mode: str = "rules") -> tuple[Stage, ...]:
-    """The stage list for an attribution mode: `rules` (default), `combined` (rules plus the
+def stages_for(mode: str = DEFAULT_MODE) -> tuple[Stage, ...]:
+    """The stage list for an attribution mode: `rules` (default: ``STAGES``), `crf` (the
+    rules, plus the CRF role tagger's attributions where they found nothing;
+    attribution/crf_tagger.py), `combined` (rules plus the
     CNN role labeller where they found nothing; attribution/learned.py) or `transformer`
     (the MiniLM role labeller first, the rules for nesting and misses; needs the
     transformer extra; attribution/transformer.py) or `transformer-large` (the same over
@@ -138,6 +156,7 @@ def stages_for(mode: str = "rules") -> tuple[Stage, ...]:
     if mode == "rules":
         return STAGES
     extra = {
+        "crf": Stage("attribution.crf.v1", _add_crf, ("attributions", "parsed"), ("attributions",)),
         "combined": Stage("attribution.learned.v1", _add_learned, ("attributions",), ("attributions",)),
         "transformer": Stage("attribution.transformer.v1", _transformer_first, ("attributions",), ("attributions",)),
         "transformer-large": Stage("attribution.transformer-mpnet.v1", _transformer_large_first, ("attributions",),
@@ -151,12 +170,12 @@ def stages_for(mode: str = "rules") -> tuple[Stage, ...]:
     return tuple(out)
 
 
-def analyze(doc: Document, *, mode: str = "rules") -> Document:
+def analyze(doc: Document, *, mode: str = DEFAULT_MODE) -> Document:
     """Run every per-document stage on one document."""
     return _run(doc, stages_for(mode))
 
 
-def analyze_many(docs: Sequence[Document], *, mode: str = "rules") -> list[Document | SourcetraceError]:
+def analyze_many(docs: Sequence[Document], *, mode: str = DEFAULT_MODE) -> list[Document | SourcetraceError]:
     """``analyze`` on each document, in order, with the parse of all of them in one batched
     spaCy pass (the same parses, about 1.2 times faster on PolNeAR dev). A document that
     fails gets its error in its place; the others go on."""
@@ -174,7 +193,7 @@ def per_document(analyze_one: Callable[[Document], Document]) -> Callable[..., l
     """An ``analyze_many`` made of a one-document function (for other analyses and tests):
     its ``mode`` is ignored, and only SourcetraceError is caught and handed back."""
 
-    def many(docs: Sequence[Document], *, mode: str = "rules") -> list[Document | SourcetraceError]:
+    def many(docs: Sequence[Document], *, mode: str = DEFAULT_MODE) -> list[Document | SourcetraceError]:
         done: list[Document | SourcetraceError] = []
         for doc in docs:
             try:

@@ -13,7 +13,7 @@ from functools import partial
 from typing import Any
 
 from ..model import Document
-from ..pipeline import TRANSFORMER_MODES, analyze_many, stages_for
+from ..pipeline import DEFAULT_MODE, TRANSFORMER_MODES, analyze_many, stages_for
 
 __all__ = ["Failure", "LocalRunner"]
 
@@ -65,7 +65,7 @@ def _outcome(doc_id: str, out: Any) -> Document | Failure:
     return out if isinstance(out, Document) else Failure(doc_id, str(out))
 
 
-def _analyze_dicts(chunk: list[dict[str, Any]], mode: str = "rules") -> list[dict[str, Any]]:
+def _analyze_dicts(chunk: list[dict[str, Any]], mode: str = DEFAULT_MODE) -> list[dict[str, Any]]:
     docs = [Document.from_dict(d) for d in chunk]
     return [out.to_dict() if isinstance(out, Document) else {"_failure": str(out), "doc_id": doc.doc_id}
             for doc, out in zip(docs, analyze_many(docs, mode=mode), strict=True)]
@@ -87,7 +87,7 @@ def _one_thread_each() -> None:
 class LocalRunner:
     """`jobs=1` runs in this process with batched parsing; more uses a process pool."""
 
-    def __init__(self, *, jobs: int = 1, mode: str = "rules") -> None:
+    def __init__(self, *, jobs: int = 1, mode: str = DEFAULT_MODE) -> None:
         stages_for(mode)  # an unknown mode is refused here (E504), not once per document
         self.jobs = max(1, jobs)
         self.mode = mode

@@ -17,7 +17,8 @@ from typing import Any
 from ..errors import ConfigError
 
 __all__ = [
-    "CONFIG", "ROLES_CONFIG", "TRANSFORMER_COMPONENTS", "evaluate_model", "train_model", "train_roles",
+    "CONFIG", "ROLES_CONFIG", "TRANSFORMER_COMPONENTS", "evaluate_model", "train_crf_tagger", "train_model",
+    "train_roles",
     "train_transformer_heads",
 ]
 
@@ -165,6 +166,18 @@ def train_roles(shared: Path, workdir: Path, *, max_steps: int = 3500, install: 
     if install:
         _install(best, "en_sourcetrace_roles")
     return json.loads((best / "meta.json").read_text(encoding="utf-8")).get("performance", {})
+
+
+def train_crf_tagger(shared: Path, workdir: Path, *, install: bool = True) -> dict[str, Any]:
+    """Rebuild the CRF role tagger (``models/en_sourcetrace_roles_crf``) from PolNeAR train."""
+    from ..attribution.crf_tagger import DEFAULT_MODEL
+    from .crf_roles import train_crf
+
+    out = workdir / "crf" / DEFAULT_MODEL.name
+    meta = train_crf(_polnear(shared) / "train", out)
+    if install:
+        _install(out.parent, DEFAULT_MODEL.parent.name)
+    return meta
 
 
 TRANSFORMER_COMPONENTS = {"minilm": "all-MiniLM-L6-v2", "mpnet": "all-mpnet-base-v2"}

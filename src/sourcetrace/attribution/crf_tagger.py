@@ -1,0 +1,233 @@
+"""A linear-chain CRF over the parse and the rules' own reading: PolNeAR's spans, fast.
+
+Why: the rules find frames from the parse but miss PolNeAR's long tail of cues ("backing",
+"would vote for") and its span conventions; the transformer labellers learn both but read
+100-1,000 words a second. A CRF (python-crfsuite) over features the pipeline already has
+(word, Penn tag, dependency label, the cue lexicon class of the word and of its head, the
+nearest cue verb above it in the tree, quotation depth, and the rules' own BIO role tags)
+learns from PolNeAR train where the rules' spans should start and end and which other
+words are cues, at the cost of one feature pass and a Viterbi decode per article.
+
+Its tags are grouped into attributions by the learned labeller's grouping
+(``learned.group_roles``). In ``--attribution crf`` (``pipeline._add_crf``) the rules'
+attributions stand as they are and the CRF's are added where the rules found nothing
+(``combine.add_missing``): letting the CRF decide the outermost spans instead
+(``combine.learned_first``, as the transformer modes do) scored the same on PolNeAR but
+lost the seeds' conventions (seed attribution F1 0.943 against 0.966). It is not the
+default: it knows words, not senses, and reads "Troops defended the city" or "He said a
+prayer" as attributions, where the rules know better. Trained by ``sourcetrace train
+--component crf`` (``train/crf_roles.py``); shipped as
+``models/en_sourcetrace_roles_crf/model.crfsuite``.
+"""
+
+from __future__ import annotations
+
+import os
+from bisect import bisect_right
+from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from ..model import Attribution, Document
+from ..train.roles import tags_to_spans
+from .learned import group_roles, to_attributions
+from .lexicon import Lexicon, load_lexicon
+from .quotes import layout
+
+__all__ = ["DEFAULT_MODEL", "crf_tags", "extract_attributions_crf", "load_tagger", "rule_tags", "token_features"]
+
+Span = tuple[int, int]
+
+DEFAULT_MODEL = Path(__file__).resolve().parents[1] / "models" / "en_sourcetrace_roles_crf" / "model.crfsuite"
+_ENV = "SOURCETRACE_CRF_MODEL"
+_ROLE_OF = (("cue", "CUE"), ("source", "SRC"), ("content", "CNT"))  # priority when roles overlap
+_MAX_UP = 8  # how far up the tree to look for a cue verb
+
+
+def rule_tags(offsets: Sequence[Span], attributions: Sequence[Attribution]) -> list[str]:
+    """BIO role tags of the rules' outermost attributions (what PolNeAR would annotate).
+
+    Same convention as ``train.roles.token_tags`` (a token takes the first role, in the
+    order cue, source, content, of any span it overlaps; a new span starts with ``B-``),
+    found by bisection so that it costs O(spans x span length), not O(spans x tokens).
+    """
+    starts = [s for s, _ in offsets]
+    owner: list[tuple[str, Span] | None] = [None] * len(offsets)
+    outer = [a for a in attributions if a.parent is None]
+    for role, suffix in _ROLE_OF:
+        for span in sorted({s for a in outer for s in getattr(a, role)}):
+            s, e = span
+            i = max(0, bisect_right(starts, s) - 1)
+            while i < len(offsets) and offsets[i][0] < e:
+                if offsets[i][1] > s and owner[i] is None:
+                    owner[i] = (suffix, span)
+                i += 1
+    tags = []
+    prev = None
+    for o in owner:
+        tags.append("O" if o is None else ("I-" if o == prev else "B-") + o[0])
+        prev = o
+    return tags
+
+
+def _shape(word: str) -> str:
+    if word[:1].isupper():
+        return "XX" if word.isupper() and len(word) > 1 else "Xx"
+    if word[:1].isdigit():
+        return "d"
+    if word[:1].isalpha():
+        return "x"
+    return "p"
+
+
+def _quote_depth(text: str, offsets: Sequence[Span]) -> list[int]:
+    """1 for a token inside a (double) quotation, 2 inside a single one, else 0."""
+    quotes = sorted(layout(text).quotes, key=lambda q: q.start)
+    depth = [0] * len(offsets)
+    starts = [s for s, _ in offsets]
+    for q in quotes:
+        i = bisect_right(starts, q.start) - 1
+        i = max(i, 0)
+        while i < len(offsets) and starts[i] < q.end:
+            if starts[i] >= q.start:
+                depth[i] = max(depth[i], q.level + 1)
+            i += 1
+    return depth
+
+
+def token_features(sdoc: Any, rtags: Sequence[str], lex: Lexicon | None = None) -> list[list[str]]:
+    """The CRF's features for every token of a parsed spaCy Doc (``rtags``: ``rule_tags``)."""
+    from spacy.attrs import DEP, ENT_IOB, ENT_TYPE, HEAD, IDX, IS_SPACE, ORTH, SENT_START, TAG
+
+    lex = lex or load_lexicon()
+    # one array pass instead of a spaCy Token object per token and attribute
+    # (string hashes are unsigned, the head offset and sentence start signed)
+    hashes = sdoc.to_array([ORTH, TAG, DEP, ENT_TYPE]).tolist()
+    nums = sdoc.to_array([HEAD, IDX, SENT_START, ENT_IOB, IS_SPACE]).astype("int64").tolist()
+    rows = [h + m for h, m in zip(hashes, nums, strict=True)]  # ORTH TAG DEP ENT_TYPE HEAD IDX SENT_START ENT_IOB SPACE
+    strings = sdoc.vocab.strings
+    n = len(rows)
+    words = [strings[r[0]] for r in rows]
+    lower = [w.lower() for w in words]
+    tag = [strings[r[1]] if r[1] else "" for r in rows]
+    dep = [strings[r[2]] if r[2] else "" for r in rows]
+    heads = [i + r[4] for i, r in enumerate(rows)]
+    cls: list[str | None] = []
+    for w, tg in zip(lower, tag, strict=True):
+        lemma = lex.form_to_lemma.get(w)
+        c = lex.verb_class.get(lemma) if lemma else None
+        if c is None and w in lex.nouns:
+            c = "noun"
+        cls.append(c if c is None else (c if tg.startswith(("VB", "NN")) else c + "?"))
+    offsets = [(r[5], r[5] + len(w)) for r, w in zip(rows, words, strict=True)]
+    qdepth = _quote_depth(sdoc.text, offsets)
+    sent_start = [r[6] == 1 for r in rows]
+    ent = [("B" if r[7] == 3 else "I") + strings[r[3]] if r[3] and r[7] in (1, 3) else "O" for r in rows]
+    space = [bool(r[8]) for r in rows]
+    # the nearest cue word above each token, the label of the branch it hangs on, distance
+    anc: list[str] = []
+    for i in range(n):
+        j, below, k, found = i, dep[i], 0, ""
+        while k < _MAX_UP:
+            h = heads[j]
+            if h == j:
+                break
+            below, j, k = dep[j], h, k + 1
+            if cls[j] is not None and not cls[j].endswith("?"):
+                found = f"{cls[j]}|{below}|{min(k, 3)}"
+                break
+        anc.append(found)
+    feats: list[list[str]] = []
+    for i in range(n):
+        w = lower[i]
+        h = heads[i]
+        f = [
+            "b",
+            "w=" + w,
+            "s3=" + w[-3:],
+            "sh=" + _shape(words[i]),
+            "t=" + tag[i],
+            "d=" + dep[i],
+            "dt=" + dep[i] + "|" + tag[h],
+            "hw=" + (lower[h] if cls[h] is not None else tag[h]),
+            "r=" + rtags[i],
+            "q=" + str(qdepth[i]),
+            "e=" + ent[i],
+        ]
+        if i + 1 < n and rtags[i] != "O" and rtags[i + 1] != "I-" + rtags[i][2:]:
+            f.append("rend=" + rtags[i][2:])
+        if tag[h].startswith("VB") and h != i:
+            f.append("hv=" + lower[h] + "|" + dep[i])
+        if space[i]:
+            f.append("space")
+        if cls[i] is not None:
+            f.append("c=" + cls[i])
+        if cls[h] is not None and h != i:
+            f.append("hc=" + cls[h] + "|" + dep[i])
+        if anc[i]:
+            f.append("a=" + anc[i])
+            f.append("ar=" + anc[i].split("|", 1)[0] + "|" + rtags[i])
+        if sent_start[i]:
+            f.append("bos")
+        if i + 1 < n:
+            f.append("ww=" + w + "|" + lower[i + 1])
+        for d in (-2, -1, 1, 2):
+            j = i + d
+            if 0 <= j < n:
+                f.append(f"r{d}={rtags[j]}")
+                f.append(f"w{d}={lower[j]}")
+                if d in (-1, 1):
+                    f.append(f"t{d}={tag[j]}")
+                    f.append(f"q{d}={qdepth[j]}")
+            else:
+                f.append(f"r{d}=#")
+        feats.append(f)
+    return feats
+
+
+@lru_cache(maxsize=2)
+def _load(path: str) -> Any:
+    import pycrfsuite
+
+    tagger = pycrfsuite.Tagger()
+    tagger.open(path)
+    return tagger
+
+
+def load_tagger(path: Path | str | None = None) -> Any:
+    """The trained CRF (explicit path, else $SOURCETRACE_CRF_MODEL, else the bundled one)."""
+    chosen = Path(path) if path is not None else Path(os.environ.get(_ENV, DEFAULT_MODEL))
+    if not chosen.is_file():
+        raise FileNotFoundError(f"no trained CRF role tagger at {chosen}")
+    return _load(str(chosen))
+
+
+def _offsets(sdoc: Any) -> list[Span]:
+    from spacy.attrs import IDX, LENGTH
+
+    return [(i, i + n) for i, n in sdoc.to_array([IDX, LENGTH]).tolist()]
+
+
+def crf_tags(tagger: Any, sdoc: Any, attributions: Sequence[Attribution],
+             offsets: Sequence[Span] | None = None) -> list[str]:
+    """The CRF's BIO role tags for a parsed document, given the rules' attributions."""
+    offsets = _offsets(sdoc) if offsets is None else offsets
+    return list(tagger.tag(token_features(sdoc, rule_tags(offsets, attributions))))
+
+
+def extract_attributions_crf(doc: Document, tagger: Any | None = None) -> Document:
+    """The CRF's attributions for a parsed ``doc`` whose ``attributions`` are the rules'."""
+    if doc.parsed is None:
+        raise ValueError("the CRF reads the parse: run the nlp stage first")
+    tagger = tagger if tagger is not None else load_tagger()
+    sdoc = doc.parsed
+    offsets = _offsets(sdoc)
+    tags = crf_tags(tagger, sdoc, doc.attributions, offsets)
+    # a newline token inside a span keeps the span going (PolNeAR contents may cross one)
+    for i in range(1, len(tags) - 1):
+        if tags[i] == "O" and tags[i - 1] != "O" and tags[i + 1].startswith("I-") \
+                and tags[i - 1][2:] == tags[i + 1][2:] and not doc.text[offsets[i][0]:offsets[i][1]].strip():
+            tags[i] = tags[i + 1]
+    frames = group_roles(doc.text, tags_to_spans(offsets, tags))
+    return doc.with_(attributions=to_attributions(doc.text, frames))
