@@ -38,40 +38,32 @@ def test_pipeline_full_run_keeps_text_and_spans(analyze_text) -> None:  # type: 
     assert all(a.speaker is None or a.speaker in ids for a in doc.attributions)
 
 
-def test_pipeline_combined_mode_adds_learned_stage_after_rules() -> None:
-    from sourcetrace.pipeline import stages_for
+def test_pipeline_modes_add_their_stage_after_the_rules() -> None:
+    from sourcetrace.pipeline import ATTRIBUTION_MODES, DEFAULT_MODE, stages_for
 
-    names = [s.name for s in stages_for("combined")]
-    assert names.index("attribution.learned.v1") == names.index("attribution.rules.v1") + 1
-    assert [s.name for s in stages_for("rules")] == [s.name for s in STAGES]
+    assert DEFAULT_MODE == "rules" and [s.name for s in stages_for()] == [s.name for s in STAGES]
+    for mode in ATTRIBUTION_MODES[1:]:
+        names = [s.name for s in stages_for(mode)]
+        assert len(names) == len(STAGES) + 1
+        assert names.index("attribution.rules.v1") + 1 == next(i for i, n in enumerate(names) if n not in
+                                                                 {s.name for s in STAGES})
     with pytest.raises(StageError, match="E504"):
         stages_for("magic")
 
 
-def test_pipeline_learned_additions_only_where_rules_found_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
-    from sourcetrace.attribution import learned
+def test_pipeline_crf_additions_only_where_rules_found_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    from sourcetrace.attribution import crf_tagger
     from sourcetrace.model import Attribution
-    from sourcetrace.pipeline import _add_learned
+    from sourcetrace.pipeline import _add_crf
 
     text = "A said B. C said D."
     rules = Attribution("a1", ((0, 1),), ((2, 6),), ((7, 8),))
     dup = Attribution("l1", ((0, 1),), ((2, 6),), ((7, 8),))
     new = Attribution("l2", ((10, 11),), ((12, 16),), ((17, 18),))
-    monkeypatch.setattr(learned, "extract_attributions_learned", lambda doc: doc.with_(attributions=(dup, new)))
-    out = _add_learned(Document("d", text, attributions=(rules,)))
+    monkeypatch.setattr(crf_tagger, "extract_attributions_crf", lambda doc: doc.with_(attributions=(dup, new)))
+    out = _add_crf(Document("d", text, attributions=(rules,)))
     assert [(a.id, a.cue) for a in out.attributions] == [("a1", ((2, 6),)), ("a2", ((12, 16),))]
     assert out.attributions[1].extra.get("learned") is True
-
-
-def test_pipeline_combined_mode_runs_with_the_bundled_labeller() -> None:
-    from sourcetrace.pipeline import analyze
-
-    text = "“The port will reopen,” director Anna Berg said. Critics say the plan is rushed."
-    rules = analyze(Document("d", text))
-    combined = analyze(Document("d", text), mode="combined")
-    combined.check_spans()
-    assert len(combined.attributions) >= len(rules.attributions) >= 1
-    assert {a.cue for a in rules.attributions} <= {a.cue for a in combined.attributions}
 
 
 def test_analyze_many_parses_in_one_batch_and_matches_analyze(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,4 +1,4 @@
-"""Role tags for the learned labeller: conversion to BIO tags, decoding, grouping."""
+"""Role tags for the learned labellers: conversion to BIO tags, decoding, grouping."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import pytest
 import spacy
 
 from sourcetrace.attribution.learned import group_roles, sentence_starts, to_attributions
-from sourcetrace.model import Attribution, Document
-from sourcetrace.train.roles import doc_tags, paragraphs, tags_to_spans, token_tags
+from sourcetrace.model import Attribution
+from sourcetrace.train.roles import tags_to_spans, token_tags
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 
@@ -82,20 +82,11 @@ def test_grouping_drops_cues_without_content_and_follows_quotes() -> None:
     assert len(frames) == 1 and len(frames[0].content) == 2
 
 
-def test_sentences_and_paragraphs() -> None:
+def test_sentence_starts_split_paragraphs_but_not_abbreviations() -> None:
     text = "Mr. Smith spoke. Then “Yes.” She left.\n\nNew one."
     starts = sentence_starts(text)
     assert text.index("Then") in starts and text.index("Smith") not in starts
     assert text.index("She") in starts and text.index("New") in starts
-    assert paragraphs(text) == [(0, text.index("\n")), (text.index("New"), len(text))]
-
-
-def test_doc_tags_splits_paragraphs_with_text_offsets() -> None:
-    text = "Intro line.\n\nSmith said taxes rose."
-    attr = Attribution("a1", (_find(text, "Smith"),), (_find(text, "said"),), (_find(text, "taxes rose"),))
-    docs = list(doc_tags(spacy.blank("en"), Document(doc_id="d", text=text, attributions=(attr,))))
-    assert len(docs) == 2
-    assert [t.tag_ for t in docs[1]] == ["B-SRC", "B-CUE", "B-CNT", "I-CNT", "O"]
 
 
 def test_polnear_oracle_grouping_is_near_perfect() -> None:

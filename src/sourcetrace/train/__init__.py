@@ -17,8 +17,7 @@ from typing import Any
 from ..errors import ConfigError
 
 __all__ = [
-    "CONFIG", "ROLES_CONFIG", "TRANSFORMER_COMPONENTS", "evaluate_model", "train_crf_tagger", "train_model",
-    "train_roles",
+    "CONFIG", "TRANSFORMER_COMPONENTS", "evaluate_model", "train_crf_tagger", "train_model",
     "train_transformer_heads",
 ]
 
@@ -128,9 +127,6 @@ def train_model(
     return scores
 
 
-ROLES_CONFIG = Path(__file__).with_name("roles.cfg")
-
-
 def _install(best: Path, name: str) -> Path:
     """Replace the packaged model ``models/<name>`` with ``best``; return where it went."""
     target = Path(__file__).parents[1] / "models" / name
@@ -145,27 +141,6 @@ def _polnear(shared: Path) -> Path:
     if not (polnear / "train").is_dir():
         raise ConfigError(f"E601: PolNeAR not found at {polnear}; pass --shared")
     return polnear
-
-
-def train_roles(shared: Path, workdir: Path, *, max_steps: int = 3500, install: bool = True) -> dict[str, Any]:
-    """Rebuild the CNN role labeller (``models/en_sourcetrace_roles``) from PolNeAR train/dev."""
-    from spacy.cli.train import train as spacy_train
-
-    from .roles import convert_split
-
-    polnear = _polnear(shared)
-    corpus = workdir / "roles"
-    for name in ("train", "dev"):
-        convert_split(polnear / name, corpus / f"{name}.spacy", split=True)
-    out = workdir / "roles-output"
-    spacy_train(ROLES_CONFIG, out, overrides={
-        "paths.train": str(corpus / "train.spacy"), "paths.dev": str(corpus / "dev.spacy"),
-        "training.max_steps": max_steps,
-    })
-    best = out / "model-best"
-    if install:
-        _install(best, "en_sourcetrace_roles")
-    return json.loads((best / "meta.json").read_text(encoding="utf-8")).get("performance", {})
 
 
 def train_crf_tagger(shared: Path, workdir: Path, *, install: bool = True) -> dict[str, Any]:
