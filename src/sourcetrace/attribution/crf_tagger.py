@@ -96,23 +96,28 @@ def _quote_depth(text: str, offsets: Sequence[Span]) -> list[int]:
     return depth
 
 
+def _names(strings: Any, hashes: list[int]) -> list[str]:
+    """The strings of ``hashes`` (0: none), each distinct one looked up once."""
+    names = {h: strings[h] if h else "" for h in set(hashes)}
+    return [names[h] for h in hashes]
+
+
 def token_features(sdoc: Any, rtags: Sequence[str], lex: Lexicon | None = None) -> list[list[str]]:
     """The CRF's features for every token of a parsed spaCy Doc (``rtags``: ``rule_tags``)."""
-    from spacy.attrs import DEP, ENT_IOB, ENT_TYPE, HEAD, IDX, IS_SPACE, ORTH, SENT_START, TAG
+    from spacy.attrs import DEP, ENT_IOB, ENT_TYPE, HEAD, IDX, IS_SPACE, LENGTH, SENT_START, TAG
 
     lex = lex or load_lexicon()
-    # one array pass instead of a spaCy Token object per token and attribute
-    # (string hashes are unsigned, the head offset and sentence start signed)
-    hashes = sdoc.to_array([ORTH, TAG, DEP, ENT_TYPE]).tolist()
-    nums = sdoc.to_array([HEAD, IDX, SENT_START, ENT_IOB, IS_SPACE]).astype("int64").tolist()
-    rows = [h + m for h, m in zip(hashes, nums, strict=True)]  # ORTH TAG DEP ENT_TYPE HEAD IDX SENT_START ENT_IOB SPACE
-    strings = sdoc.vocab.strings
-    n = len(rows)
-    words = [strings[r[0]] for r in rows]
+    # one array pass instead of a spaCy Token object per token and attribute; the few
+    # distinct tag, label and entity hashes are looked up once each
+    tag, dep, etype = (_names(sdoc.vocab.strings, col) for col in sdoc.to_array([TAG, DEP, ENT_TYPE]).T.tolist())
+    head, idx, length, sstart, iob, is_space = sdoc.to_array(
+        [HEAD, IDX, LENGTH, SENT_START, ENT_IOB, IS_SPACE]).astype("int64").T.tolist()
+    text = sdoc.text
+    n = len(idx)
+    offsets = [(i, i + k) for i, k in zip(idx, length, strict=True)]
+    words = [text[s:e] for s, e in offsets]
     lower = [w.lower() for w in words]
-    tag = [strings[r[1]] if r[1] else "" for r in rows]
-    dep = [strings[r[2]] if r[2] else "" for r in rows]
-    heads = [i + r[4] for i, r in enumerate(rows)]
+    heads = [i + h for i, h in enumerate(head)]
     cls: list[str | None] = []
     for w, tg in zip(lower, tag, strict=True):
         lemma = lex.form_to_lemma.get(w)
@@ -120,11 +125,10 @@ def token_features(sdoc: Any, rtags: Sequence[str], lex: Lexicon | None = None) 
         if c is None and w in lex.nouns:
             c = "noun"
         cls.append(c if c is None else (c if tg.startswith(("VB", "NN")) else c + "?"))
-    offsets = [(r[5], r[5] + len(w)) for r, w in zip(rows, words, strict=True)]
-    qdepth = _quote_depth(sdoc.text, offsets)
-    sent_start = [r[6] == 1 for r in rows]
-    ent = [("B" if r[7] == 3 else "I") + strings[r[3]] if r[3] and r[7] in (1, 3) else "O" for r in rows]
-    space = [bool(r[8]) for r in rows]
+    qdepth = _quote_depth(text, offsets)
+    sent_start = [v == 1 for v in sstart]
+    ent = [("B" if b == 3 else "I") + t if t and b in (1, 3) else "O" for t, b in zip(etype, iob, strict=True)]
+    space = [bool(v) for v in is_space]
     # the nearest cue word above each token, the label of the branch it hangs on, distance
     anc: list[str] = []
     for i in range(n):
