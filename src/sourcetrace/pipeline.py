@@ -104,9 +104,9 @@ def _add_crf(doc: Document) -> Document:
     """Rules first; then the CRF role tagger's attributions where the rules found nothing.
 
     The tagger reads the parse and the rules' own reading, and learned from PolNeAR which
-    other words are cues (its long tail: "backing", "would vote for"); the rules' spans,
-    kinds and nesting stand as they are, so the seeds keep their conventions. Not the
-    default: the tagger knows words, not senses, and adds "Troops defended the city"."""
+    other words are cues (its long tail: "backing", "would vote for"); the rules' own
+    attributions, spans, kinds and nesting stand as they are. Not the default: the tagger
+    knows words, not senses, and adds "Troops defended the city"."""
     from .attribution.combine import add_missing
     from .attribution.crf_tagger import extract_attributions_crf
 
@@ -137,9 +137,10 @@ TRANSFORMER_MODES = ("transformer", "transformer-large")
 def stages_for(mode: str = DEFAULT_MODE) -> tuple[Stage, ...]:
     """The stage list for an attribution mode: `rules` (default: ``STAGES``), `crf` (the
     rules, plus the CRF role tagger's attributions where they found nothing;
-    attribution/crf_tagger.py), `transformer` (the MiniLM role labeller first, the rules for nesting and misses; needs the
-    transformer extra; attribution/transformer.py) or `transformer-large` (the same over
-    all-mpnet-base-v2: slower, more accurate; needs `sourcetrace fetch-encoder` once)."""
+    attribution/crf_tagger.py), `transformer` (the MiniLM role labeller first, the rules
+    for nesting and misses; needs the transformer extra; attribution/transformer.py) or
+    `transformer-large` (the same over all-mpnet-base-v2: slower, more accurate; needs
+    `sourcetrace fetch-encoder` once)."""
     if mode not in ATTRIBUTION_MODES:
         raise StageError(f"E504: unknown attribution mode {mode!r}; use one of {ATTRIBUTION_MODES}")
     if mode == "rules":
