@@ -12,7 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
-from spacy.attrs import POS, TAG
+from spacy.attrs import IDX, LENGTH, POS, SENT_START, TAG
 from spacy.language import Language
 from spacy.parts_of_speech import IDS as UPOS_IDS
 from spacy.strings import get_string_id
@@ -65,18 +65,26 @@ def paragraph_breaks(sdoc: SpacyDoc) -> SpacyDoc:
     """A line break always ends a sentence: news paragraphs, captions and labels are lines.
     A parenthesis opened inside a line never ends one ("Sen. Ann Lee (D-Ore.) said …": the
     abbreviation's full stop inside it is no sentence end), nor does its closing mark."""
+    if len(sdoc) < 2:
+        return sdoc
+    # one array pass (Token objects cost a third of this component's time on news)
+    text = sdoc.text
+    idx, length, start = sdoc.to_array([IDX, LENGTH, SENT_START]).astype(np.int64).T.tolist()
+    changed = False
     depth = 0
-    for tok in sdoc[1:]:
-        prev = sdoc[tok.i - 1]
-        if "\n" in prev.text or "\n" in prev.whitespace_:
-            tok.is_sent_start = True
+    for i in range(1, len(idx)):
+        word = text[idx[i]:idx[i] + length[i]]
+        if "\n" in text[idx[i - 1]:idx[i]]:  # the previous token or the space after it
+            start[i], changed = 1, True
             depth = 0
-        elif depth > 0 or (prev.text == ")" and tok.text[:1].islower()):
-            tok.is_sent_start = False
-        if tok.text == "(":
+        elif depth > 0 or (text[idx[i - 1]:idx[i - 1] + length[i - 1]] == ")" and word[:1].islower()):
+            start[i], changed = -1, True
+        if word == "(":
             depth += 1
-        elif tok.text == ")" and depth > 0:
+        elif word == ")" and depth > 0:
             depth -= 1
+    if changed:
+        sdoc.from_array([SENT_START], np.array(start, dtype=np.int64).astype(np.uint64).reshape(-1, 1))
     return sdoc
 
 

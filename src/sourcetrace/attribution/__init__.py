@@ -54,7 +54,8 @@ def _parents(frames: list[Frame]) -> list[int | None]:
         for j, g in enumerate(frames):
             if i == j or not f.cue:
                 continue
-            holds_cue = all(any(_inside(c, gc) for gc in g.content) for c in f.cue)
+            if not all(any(_inside(c, gc) for gc in g.content) for c in f.cue):
+                continue  # g's content does not hold f's cue (most pairs: decided first)
             holds_src = all(any(_inside(s, gc) for gc in g.content) for s in f.source)
             size = sum(e - s for s, e in g.content)
             # each content holds the other's cue when the parser hung the report frame inside
@@ -62,7 +63,7 @@ def _parents(frames: list[Frame]) -> list[int | None]:
             circular = g.cue and all(any(_inside(c, fc) for fc in f.content) for c in g.cue)
             if circular and size > sum(e - s for s, e in f.content):
                 circular = False
-            if holds_cue and holds_src and not circular:
+            if holds_src and not circular:
                 if best_len is None or size < best_len:
                     best, best_len = j, size
         parents.append(best)
