@@ -317,9 +317,9 @@ def _spans_of(text: str, tokens: list[Token]) -> list[CharSpan]:
 class _Extractor:
     def __init__(self, sdoc: SpacyDoc, lex: Lexicon) -> None:
         self.sdoc = sdoc
-        self.text = sdoc.text
+        self.text = sdoc.text  # spaCy joins it token by token: read it once
         self.lex = lex
-        self.lay: TextLayout = layout(sdoc.text)
+        self.lay: TextLayout = layout(self.text)
         self.frames: list[Frame] = []
         self.used_cues: set[int] = set()
         self.venues = lex.report_nouns | _VENUES  # where something was said, not what
