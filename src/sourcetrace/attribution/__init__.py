@@ -122,7 +122,7 @@ def extract_attributions(doc: Document) -> Document:
         raise StageError("E401: attribution needs the nlp stage's parse (run nlp.parse first)")
     # ads, labels, promos and credit lines carry no attributions; captions do (flagged)
     frames, in_caption = [], []
-    for f in find_frames(doc.parsed):
+    for f in find_frames(doc.parsed, text=doc.text):
         boiler = in_boilerplate(doc, f.cue[0] if f.cue else f.content[0])
         if boiler is None or boiler.kind == "caption":
             frames.append(f)

@@ -102,8 +102,10 @@ def _names(strings: Any, hashes: list[int]) -> list[str]:
     return [names[h] for h in hashes]
 
 
-def token_features(sdoc: Any, rtags: Sequence[str], lex: Lexicon | None = None) -> list[list[str]]:
-    """The CRF's features for every token of a parsed spaCy Doc (``rtags``: ``rule_tags``)."""
+def token_features(sdoc: Any, rtags: Sequence[str], lex: Lexicon | None = None,
+                   text: str | None = None) -> list[list[str]]:
+    """The CRF's features for every token of a parsed spaCy Doc (``rtags``: ``rule_tags``;
+    ``text``: the text it was parsed from, else spaCy's Doc.text, slow to join)."""
     from spacy.attrs import DEP, ENT_IOB, ENT_TYPE, HEAD, IDX, IS_SPACE, LENGTH, SENT_START, TAG
 
     lex = lex or load_lexicon()
@@ -112,7 +114,7 @@ def token_features(sdoc: Any, rtags: Sequence[str], lex: Lexicon | None = None) 
     tag, dep, etype = (_names(sdoc.vocab.strings, col) for col in sdoc.to_array([TAG, DEP, ENT_TYPE]).T.tolist())
     head, idx, length, sstart, iob, is_space = sdoc.to_array(
         [HEAD, IDX, LENGTH, SENT_START, ENT_IOB, IS_SPACE]).astype("int64").T.tolist()
-    text = sdoc.text
+    text = sdoc.text if text is None else text
     n = len(idx)
     offsets = [(i, i + k) for i, k in zip(idx, length, strict=True)]
     words = [text[s:e] for s, e in offsets]
@@ -214,10 +216,10 @@ def _offsets(sdoc: Any) -> list[Span]:
 
 
 def crf_tags(tagger: Any, sdoc: Any, attributions: Sequence[Attribution],
-             offsets: Sequence[Span] | None = None) -> list[str]:
+             offsets: Sequence[Span] | None = None, text: str | None = None) -> list[str]:
     """The CRF's BIO role tags for a parsed document, given the rules' attributions."""
     offsets = _offsets(sdoc) if offsets is None else offsets
-    return list(tagger.tag(token_features(sdoc, rule_tags(offsets, attributions))))
+    return list(tagger.tag(token_features(sdoc, rule_tags(offsets, attributions), text=text)))
 
 
 def extract_attributions_crf(doc: Document, tagger: Any | None = None) -> Document:
@@ -227,7 +229,7 @@ def extract_attributions_crf(doc: Document, tagger: Any | None = None) -> Docume
     tagger = tagger if tagger is not None else load_tagger()
     sdoc = doc.parsed
     offsets = _offsets(sdoc)
-    tags = crf_tags(tagger, sdoc, doc.attributions, offsets)
+    tags = crf_tags(tagger, sdoc, doc.attributions, offsets, doc.text)
     # a newline token inside a span keeps the span going (PolNeAR contents may cross one)
     for i in range(1, len(tags) - 1):
         if tags[i] == "O" and tags[i - 1] != "O" and tags[i + 1].startswith("I-") \
