@@ -41,6 +41,7 @@ def main() -> None:
     nlp = load_model()
     docs = [Document(doc_id=str(n), text=text) for n, text in enumerate(texts)]
     analyze(docs[0])  # warm up: the model and every stage's lexicons load here
+    analyze(docs[0], mode="crf")  # and the CRF tagger (raises if its model is missing)
     runs: dict[str, Callable[[list[Document]], object]] = {
         "bare_spacy": lambda c: list(nlp.pipe([d.text for d in c], batch_size=PARSE_BATCH)),
         "pipeline": analyze_many,

@@ -5,15 +5,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
+import pycrfsuite
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sourcetrace.attribution.crf_tagger import crf_tags, load_tagger, rule_tags, token_features
 from sourcetrace.model import Attribution, Document
 from sourcetrace.train.roles import TAGS, token_tags
-
-pycrfsuite = pytest.importorskip("pycrfsuite")
 
 
 def _spans(draw: st.DrawFn, n: int) -> tuple[tuple[int, int], ...]:
@@ -97,7 +95,7 @@ def test_training_learns_the_gold_tags(tmp_path: Path) -> None:
         (gold_dir / f"d{n}.gold.json").write_text(json.dumps(record), encoding="utf-8")
     out = tmp_path / "crf" / "model.crfsuite"
     meta = train_crf(gold_dir, out, params={"max_iterations": 60}, log=lambda _m: None)
-    assert out.is_file() and json.loads((out.parent / "meta.json").read_text())["articles"] == 3
+    assert out.is_file() and json.loads((out.parent / "model.meta.json").read_text())["articles"] == 3
     tagger = pycrfsuite.Tagger()
     tagger.open(str(out))
     assert meta["tokens"] > 30
@@ -141,9 +139,10 @@ def test_crf_mode_keeps_the_rules_and_adds_what_they_missed() -> None:
     assert all(a.certainty for a in doc.attributions) and added[0].speaker is not None
 
 
-def test_cli_offers_every_pipeline_mode() -> None:
+def test_cli_offers_every_pipeline_mode_and_its_default() -> None:
+    # the CLI lists them itself (importing the pipeline would load spaCy for --help)
     from sourcetrace.cli import analyze as analyze_cmd
-    from sourcetrace.pipeline import ATTRIBUTION_MODES
+    from sourcetrace.pipeline import ATTRIBUTION_MODES, DEFAULT_MODE
 
     option = next(p for p in analyze_cmd.params if p.name == "mode")
-    assert tuple(option.type.choices) == ATTRIBUTION_MODES
+    assert tuple(option.type.choices) == ATTRIBUTION_MODES and option.default == DEFAULT_MODE

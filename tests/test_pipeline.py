@@ -66,6 +66,22 @@ def test_pipeline_crf_additions_only_where_rules_found_nothing(monkeypatch: pyte
     assert out.attributions[1].extra.get("learned") is True
 
 
+def test_pipeline_crf_additions_skip_boilerplate_and_flag_captions(monkeypatch: pytest.MonkeyPatch) -> None:
+    from sourcetrace.attribution import crf_tagger
+    from sourcetrace.model import Attribution, Boilerplate
+    from sourcetrace.pipeline import _add_crf
+
+    text = "A said B.\nAds say buy now.\nPhoto: C says D."
+    promo, caption = (10, 26), (27, 43)
+    found = (Attribution("l1", ((10, 13),), ((14, 17),), ((18, 26),)),   # inside the promo
+             Attribution("l2", ((34, 35),), ((36, 40),), ((41, 42),)))   # inside the caption
+    monkeypatch.setattr(crf_tagger, "extract_attributions_crf", lambda doc: doc.with_(attributions=found))
+    doc = Document("d", text, boilerplate=(Boilerplate(promo, "promo"), Boilerplate(caption, "caption")))
+    out = _add_crf(doc)
+    assert [text[slice(*a.cue[0])] for a in out.attributions] == ["says"]
+    assert out.attributions[0].extra.get("in_caption") is True
+
+
 def test_analyze_many_parses_in_one_batch_and_matches_analyze(monkeypatch: pytest.MonkeyPatch) -> None:
     import sourcetrace.nlp
     from sourcetrace.pipeline import analyze, analyze_many

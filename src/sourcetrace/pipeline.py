@@ -107,10 +107,20 @@ def _add_crf(doc: Document) -> Document:
     other words are cues (its long tail: "backing", "would vote for"); the rules' own
     attributions, spans, kinds and nesting stand as they are. Not the default: the tagger
     knows words, not senses, and adds "Troops defended the city"."""
+    from dataclasses import replace
+
     from .attribution.combine import add_missing
     from .attribution.crf_tagger import extract_attributions_crf
+    from .boilerplate import in_boilerplate
 
-    learned = extract_attributions_crf(doc).attributions
+    learned = []
+    for a in extract_attributions_crf(doc).attributions:
+        # as for the rules: none in ads, labels, promos or credit lines; captions flagged
+        boiler = in_boilerplate(doc, a.cue[0] if a.cue else a.content[0])
+        if boiler is None:
+            learned.append(a)
+        elif boiler.kind == "caption":
+            learned.append(replace(a, extra={**a.extra, "in_caption": True}))
     return doc.with_(attributions=add_missing(doc.attributions, learned))
 
 

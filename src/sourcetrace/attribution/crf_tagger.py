@@ -13,7 +13,7 @@ Its tags are grouped into attributions by the learned labeller's grouping
 attributions stand as they are and the CRF's are added where the rules found nothing
 (``combine.add_missing``): letting the CRF decide the outermost spans instead
 (``combine.learned_first``, as the transformer modes do) scored the same on PolNeAR but
-lost the seeds' conventions (seed attribution F1 0.943 against 0.966). It is not the
+lost the seeds' conventions (seed attribution F1 0.931 against 0.960). It is not the
 default: it knows words, not senses, and reads "Troops defended the city" or "He said a
 prayer" as attributions, where the rules know better. Trained by ``sourcetrace train
 --component crf`` (``train/crf_roles.py``); shipped as

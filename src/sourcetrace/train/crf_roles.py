@@ -45,7 +45,7 @@ def parsed_with_rules(docs: Sequence[Document]) -> Iterator[Document]:
 def train_crf(gold_dir: Path, out: Path, *, params: dict[str, Any] | None = None,
               log: Any = None) -> dict[str, Any]:
     """Train on every ``*.gold.json`` of ``gold_dir``; write the model to ``out`` and its
-    training record (parameters, articles, tokens, seconds) beside it as ``meta.json``."""
+    training record (parameters, articles, tokens, seconds) beside it as ``<stem>.meta.json``."""
     import pycrfsuite
 
     from ..attribution.crf_tagger import rule_tags, token_features
@@ -75,7 +75,7 @@ def train_crf(gold_dir: Path, out: Path, *, params: dict[str, Any] | None = None
         "articles": len(gold), "tokens": tokens, "params": chosen,
         "prepare_seconds": round(prepared), "train_seconds": round(time.monotonic() - start - prepared),
     }
-    out.with_name("meta.json").write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
+    out.with_name(out.stem + ".meta.json").write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
     say(f"crf: wrote {out} ({meta['train_seconds']} s of training)")
     return meta
 
