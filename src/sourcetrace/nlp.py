@@ -12,7 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
-from spacy.attrs import ORTH, POS, SENT_START, TAG
+from spacy.attrs import IDX, LENGTH, ORTH, POS, SENT_START, TAG
 from spacy.language import Language
 from spacy.parts_of_speech import IDS as UPOS_IDS
 from spacy.strings import get_string_id
@@ -21,7 +21,7 @@ from spacy.tokens import Doc as SpacyDoc
 from .errors import ConfigError
 from .model import Document
 
-__all__ = ["MODEL_DIR", "load_model", "parse", "parse_many", "use_news_infixes"]
+__all__ = ["MODEL_DIR", "load_model", "names_of", "parse", "parse_many", "token_offsets", "use_news_infixes"]
 
 MODEL_DIR = Path(__file__).parent / "models" / "en_sourcetrace"
 # Articles are parsed whole; spaCy's default 1M-character guard is raised to the ingest limit.
@@ -60,6 +60,19 @@ def upos_from_tags(sdoc: SpacyDoc) -> SpacyDoc:
     return sdoc
 
 
+def names_of(sdoc: SpacyDoc, hashes: list[int]) -> list[str]:
+    """The strings of a column of ``sdoc.to_array`` hashes (0: none, ""), each distinct one
+    looked up once: a few dozen tags or labels stand for thousands of tokens."""
+    strings = sdoc.vocab.strings
+    names = {h: strings[h] if h else "" for h in set(hashes)}
+    return [names[h] for h in hashes]
+
+
+def token_offsets(sdoc: SpacyDoc) -> list[tuple[int, int]]:
+    """Each token's [start, end) in the text, by array (no Token objects)."""
+    return [(i, i + n) for i, n in sdoc.to_array([IDX, LENGTH]).tolist()]
+
+
 @Language.component("paragraph_breaks")
 def paragraph_breaks(sdoc: SpacyDoc) -> SpacyDoc:
     """A line break always ends a sentence: news paragraphs, captions and labels are lines.
@@ -70,10 +83,7 @@ def paragraph_breaks(sdoc: SpacyDoc) -> SpacyDoc:
     # one array pass: Token objects (and Doc.text, joined from them) cost most of this
     # component's time on news. A token's trailing whitespace is one space or none, so a
     # line break is always inside a token.
-    orth = sdoc.to_array([ORTH]).ravel().tolist()
-    strings = sdoc.vocab.strings
-    text_of = {h: strings[h] for h in set(orth)}
-    words = [text_of[h] for h in orth]
+    words = names_of(sdoc, sdoc.to_array([ORTH]).ravel().tolist())
     start = sdoc.to_array([SENT_START]).astype(np.int64).ravel().tolist()
     changed = False
     depth = 0

@@ -109,18 +109,15 @@ def _add_crf(doc: Document) -> Document:
     knows words, not senses, and adds "Troops defended the city"."""
     from dataclasses import replace
 
+    from .attribution import caption_or_dropped
     from .attribution.combine import add_missing
     from .attribution.crf_tagger import extract_attributions_crf
-    from .boilerplate import in_boilerplate
 
     learned = []
     for a in extract_attributions_crf(doc).attributions:
-        # as for the rules: none in ads, labels, promos or credit lines; captions flagged
-        boiler = in_boilerplate(doc, a.cue[0] if a.cue else a.content[0])
-        if boiler is None:
-            learned.append(a)
-        elif boiler.kind == "caption":
-            learned.append(replace(a, extra={**a.extra, "in_caption": True}))
+        caption = caption_or_dropped(doc, a.cue, a.content)  # as for the rules' own
+        if caption is not None:
+            learned.append(replace(a, extra={**a.extra, "in_caption": True}) if caption else a)
     return doc.with_(attributions=add_missing(doc.attributions, learned))
 
 

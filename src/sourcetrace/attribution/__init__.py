@@ -7,12 +7,14 @@ order, `kind` from how much of the content is quoted, and `parent` for nested ch
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from ..boilerplate import in_boilerplate
 from ..errors import StageError
-from ..model import Attribution, Document
+from ..model import Attribution, Document, Span
 from .rules import Frame, _trim, find_frames
 
-__all__ = ["extract_attributions", "find_frames"]
+__all__ = ["caption_or_dropped", "extract_attributions", "find_frames"]
 
 _OPEN = "“\"‘«„"
 _CLOSE = "”\"’»"
@@ -116,6 +118,15 @@ def _cut_parent_frame(text: str, child: Frame, parent: Frame) -> None:
         child.content = kept
 
 
+def caption_or_dropped(doc: Document, cue: Sequence[Span], content: Sequence[Span]) -> bool | None:
+    """Where an attribution lies: None in an ad, label, promo or credit line (none is kept
+    there), else whether it is in a caption (kept, flagged ``in_caption``)."""
+    boiler = in_boilerplate(doc, cue[0] if cue else content[0])
+    if boiler is None:
+        return False
+    return True if boiler.kind == "caption" else None
+
+
 def extract_attributions(doc: Document) -> Document:
     """Find every attribution in a parsed document (needs the nlp stage first)."""
     if doc.parsed is None:
@@ -123,10 +134,10 @@ def extract_attributions(doc: Document) -> Document:
     # ads, labels, promos and credit lines carry no attributions; captions do (flagged)
     frames, in_caption = [], []
     for f in find_frames(doc.parsed, text=doc.text):
-        boiler = in_boilerplate(doc, f.cue[0] if f.cue else f.content[0])
-        if boiler is None or boiler.kind == "caption":
+        caption = caption_or_dropped(doc, f.cue, f.content)
+        if caption is not None:
             frames.append(f)
-            in_caption.append(boiler is not None)
+            in_caption.append(caption)
     _detach_according_to(doc.text, frames)
     parents = _parents(frames)
     for f, p in zip(frames, parents, strict=True):

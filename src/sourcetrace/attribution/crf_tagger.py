@@ -30,7 +30,8 @@ from pathlib import Path
 from typing import Any
 
 from ..model import Attribution, Document
-from ..train.roles import tags_to_spans
+from ..nlp import names_of, token_offsets
+from ..train.roles import tags_to_spans, token_tags
 from .learned import group_roles, to_attributions
 from .lexicon import Lexicon, load_lexicon
 from .quotes import layout
@@ -41,34 +42,13 @@ Span = tuple[int, int]
 
 DEFAULT_MODEL = Path(__file__).resolve().parents[1] / "models" / "en_sourcetrace_roles_crf" / "model.crfsuite"
 _ENV = "SOURCETRACE_CRF_MODEL"
-_ROLE_OF = (("cue", "CUE"), ("source", "SRC"), ("content", "CNT"))  # priority when roles overlap
 _MAX_UP = 8  # how far up the tree to look for a cue verb
 
 
 def rule_tags(offsets: Sequence[Span], attributions: Sequence[Attribution]) -> list[str]:
-    """BIO role tags of the rules' outermost attributions (what PolNeAR would annotate).
-
-    Same convention as ``train.roles.token_tags`` (a token takes the first role, in the
-    order cue, source, content, of any span it overlaps; a new span starts with ``B-``),
-    found by bisection so that it costs O(spans x span length), not O(spans x tokens).
-    """
-    starts = [s for s, _ in offsets]
-    owner: list[tuple[str, Span] | None] = [None] * len(offsets)
-    outer = [a for a in attributions if a.parent is None]
-    for role, suffix in _ROLE_OF:
-        for span in sorted({s for a in outer for s in getattr(a, role)}):
-            s, e = span
-            i = max(0, bisect_right(starts, s) - 1)
-            while i < len(offsets) and offsets[i][0] < e:
-                if offsets[i][1] > s and owner[i] is None:
-                    owner[i] = (suffix, span)
-                i += 1
-    tags = []
-    prev = None
-    for o in owner:
-        tags.append("O" if o is None else ("I-" if o == prev else "B-") + o[0])
-        prev = o
-    return tags
+    """BIO role tags of the rules' outermost attributions (what PolNeAR would annotate), in
+    the convention of the gold tags the CRF was trained on."""
+    return token_tags(offsets, [a for a in attributions if a.parent is None])
 
 
 def _shape(word: str) -> str:
@@ -96,27 +76,20 @@ def _quote_depth(text: str, offsets: Sequence[Span]) -> list[int]:
     return depth
 
 
-def _names(strings: Any, hashes: list[int]) -> list[str]:
-    """The strings of ``hashes`` (0: none), each distinct one looked up once."""
-    names = {h: strings[h] if h else "" for h in set(hashes)}
-    return [names[h] for h in hashes]
-
-
 def token_features(sdoc: Any, rtags: Sequence[str], lex: Lexicon | None = None,
                    text: str | None = None) -> list[list[str]]:
     """The CRF's features for every token of a parsed spaCy Doc (``rtags``: ``rule_tags``;
     ``text``: the text it was parsed from, else spaCy's Doc.text, slow to join)."""
-    from spacy.attrs import DEP, ENT_IOB, ENT_TYPE, HEAD, IDX, IS_SPACE, LENGTH, SENT_START, TAG
+    from spacy.attrs import DEP, ENT_IOB, ENT_TYPE, HEAD, IS_SPACE, SENT_START, TAG
 
     lex = lex or load_lexicon()
     # one array pass instead of a spaCy Token object per token and attribute; the few
     # distinct tag, label and entity hashes are looked up once each
-    tag, dep, etype = (_names(sdoc.vocab.strings, col) for col in sdoc.to_array([TAG, DEP, ENT_TYPE]).T.tolist())
-    head, idx, length, sstart, iob, is_space = sdoc.to_array(
-        [HEAD, IDX, LENGTH, SENT_START, ENT_IOB, IS_SPACE]).astype("int64").T.tolist()
+    tag, dep, etype = (names_of(sdoc, col) for col in sdoc.to_array([TAG, DEP, ENT_TYPE]).T.tolist())
+    head, sstart, iob, is_space = sdoc.to_array([HEAD, SENT_START, ENT_IOB, IS_SPACE]).astype("int64").T.tolist()
     text = sdoc.text if text is None else text
-    n = len(idx)
-    offsets = [(i, i + k) for i, k in zip(idx, length, strict=True)]
+    offsets = token_offsets(sdoc)
+    n = len(offsets)
     words = [text[s:e] for s, e in offsets]
     lower = [w.lower() for w in words]
     heads = [i + h for i, h in enumerate(head)]
@@ -209,16 +182,10 @@ def load_tagger(path: Path | str | None = None) -> Any:
     return _load(str(chosen))
 
 
-def _offsets(sdoc: Any) -> list[Span]:
-    from spacy.attrs import IDX, LENGTH
-
-    return [(i, i + n) for i, n in sdoc.to_array([IDX, LENGTH]).tolist()]
-
-
 def crf_tags(tagger: Any, sdoc: Any, attributions: Sequence[Attribution],
              offsets: Sequence[Span] | None = None, text: str | None = None) -> list[str]:
     """The CRF's BIO role tags for a parsed document, given the rules' attributions."""
-    offsets = _offsets(sdoc) if offsets is None else offsets
+    offsets = token_offsets(sdoc) if offsets is None else offsets
     return list(tagger.tag(token_features(sdoc, rule_tags(offsets, attributions), text=text)))
 
 
@@ -228,7 +195,7 @@ def extract_attributions_crf(doc: Document, tagger: Any | None = None) -> Docume
         raise ValueError("the CRF reads the parse: run the nlp stage first")
     tagger = tagger if tagger is not None else load_tagger()
     sdoc = doc.parsed
-    offsets = _offsets(sdoc)
+    offsets = token_offsets(sdoc)
     tags = crf_tags(tagger, sdoc, doc.attributions, offsets, doc.text)
     # a newline token inside a span keeps the span going (PolNeAR contents may cross one)
     for i in range(1, len(tags) - 1):

@@ -50,6 +50,7 @@ def train_crf(gold_dir: Path, out: Path, *, params: dict[str, Any] | None = None
 
     from ..attribution.crf_tagger import rule_tags, token_features
     from ..evaluate import load_records
+    from ..nlp import token_offsets
     from .roles import token_tags
 
     say = log or (lambda msg: print(msg, file=sys.stderr, flush=True))
@@ -59,8 +60,8 @@ def train_crf(gold_dir: Path, out: Path, *, params: dict[str, Any] | None = None
     tokens = 0
     for n, doc in enumerate(parsed_with_rules(gold), start=1):
         sdoc = doc.parsed
-        offsets = [(t.idx, t.idx + len(t.text)) for t in sdoc]
-        trainer.append(token_features(sdoc, rule_tags(offsets, doc.attributions)),
+        offsets = token_offsets(sdoc)
+        trainer.append(token_features(sdoc, rule_tags(offsets, doc.attributions), text=doc.text),
                        token_tags(offsets, gold[n - 1].attributions))
         tokens += len(offsets)
         if n % 100 == 0:

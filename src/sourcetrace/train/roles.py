@@ -13,6 +13,7 @@ transformer labellers (``train/transformer_roles.py``) train on these tags.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 
 from ..model import Attribution
@@ -39,19 +40,24 @@ def token_tags(
 
     Why overlap and not containment: PolNeAR spans may end inside a tokenizer token
     ("Trump's" as a source of "Trump's campaign said"); the token is still the best unit.
+    ``offsets`` are in text order and do not overlap (tokens, word pieces), so each span
+    finds its tokens by bisection: the CRF mode converts the rules' spans on every article.
     """
     spans: dict[str, set[Span]] = {suffix: set() for suffix in ROLE_OF.values()}
     for attr in attributions:
         for role, suffix in ROLE_OF.items():
             spans[suffix].update(getattr(attr, role))
     tags = ["O"] * len(offsets)
+    starts = [ts for ts, _ in offsets]
     span_id: list[tuple[str, Span] | None] = [None] * len(offsets)
     for suffix in ROLE_OF.values():  # priority order: CUE, SRC, CNT
         for span in sorted(spans[suffix]):
             s, e = span
-            for i, (ts, te) in enumerate(offsets):
-                if ts < e and s < te and span_id[i] is None:
+            i = max(0, bisect_right(starts, s) - 1)  # the last token starting at or before s
+            while i < len(offsets) and offsets[i][0] < e:
+                if offsets[i][1] > s and span_id[i] is None:
                     span_id[i] = (suffix, span)
+                i += 1
     prev: tuple[str, Span] | None = None
     for i, sid in enumerate(span_id):
         if sid is not None:
