@@ -782,3 +782,22 @@ def test_attribution_content_keeps_a_closing_two_apostrophe_mark(analyze_text) -
 def test_attribution_passive_question_takes_its_preposition_into_the_cue(analyze_text) -> None:  # type: ignore[no-untyped-def]
     doc = analyze_text("The mayor was asked about the closure of the bridge.")
     assert _roles(doc, doc.attributions[0])[1:] == ("was asked about", "the closure of the bridge")
+
+
+def test_attribution_speaking_verb_tagged_a_plural_noun(analyze_text) -> None:  # type: ignore[no-untyped-def]
+    # the tagger reads "notes", "jokes", "predicts" here as plural nouns; the frame around them
+    # (a name before, the quotation's comma or "that" after) says they are the speaking verb
+    cases = [
+        ("“The budget leaves the smaller towns with nothing to spend on their roads,” Lindqvist notes.",
+         "notes", "Lindqvist", "“The budget leaves the smaller towns with nothing to spend on their roads,”"),
+        ("She jokes, “We have more ferries than voters.”", "jokes", "She", "“We have more ferries than voters.”"),
+        ("Lindqvist predicts that the ferry line will close within a year.", "predicts", "Lindqvist",
+         "that the ferry line will close within a year"),
+    ]
+    for text, cue, source, content in cases:
+        doc = analyze_text(text)
+        src, _, got = _roles(doc, _by_cue(doc, cue))
+        assert (src, got) == (source, content)
+    # a plural noun after its determiner and adjective stays a noun
+    doc = analyze_text("The minister and his angry remarks dominated the hearing.")
+    assert not any(doc.text[s:e] == "remarks" for a in doc.attributions for s, e in a.cue)

@@ -342,7 +342,27 @@ class _Extractor:
         # headlines: "…, Ukrainian Intelligence Alleges" (title case fools the tagger)
         if tok.text[:1].isupper() and tok.lower_.endswith("s") and self._last_word(tok):
             return lemma
+        if self._speaker_then_s_form(tok, lemma):
+            return lemma
         return None
+
+    def _speaker_then_s_form(self, tok: Token, lemma: str) -> bool:
+        """'…,” Viguerie notes.', 'He jokes, “…”', 'Trump predicts that …': a speaking verb's
+        -s form the tagger called a plural noun, right after a name or a pronoun and right
+        before the frame's punctuation or "that"."""
+        if tok.tag_ != "NNS" or tok.lower_ == lemma or not tok.lower_.endswith("s"):
+            return False
+        if not self.lex.verb_class.get(lemma, "").startswith(("speech", "report")):
+            return False
+        if tok.i == 0 or tok.i + 1 >= len(self.sdoc):
+            return False
+        prev, nxt = self.sdoc[tok.i - 1], self.sdoc[tok.i + 1]
+        if prev.tag_ not in {"NNP", "PRP"} or prev.lower_ in {"it", "its", "my", "his", "her", "our", "their", "your"}:
+            return False
+        if nxt.lower_ == "that" or nxt.text in {",", ":"}:
+            return True
+        # sentence-final after a quotation: '…,” NAME notes.'
+        return nxt.text == "." and any(t.text in _QUOTE_CHARS for t in self.sdoc[max(tok.sent.start, tok.i - 8) : tok.i])
 
     def _last_word(self, tok: Token) -> bool:
         sent = tok.sent
