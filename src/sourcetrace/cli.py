@@ -224,9 +224,10 @@ def eval_cmd(gold: Path, pred: Path, as_json: bool) -> None:
               help="Share of the PolNeAR CoreNLP silver sentences used for tags and NER.")
 @click.option("--install/--no-install", default=True, show_default=True,
               help="Copy the best model into the package (src/sourcetrace/models/).")
-@click.option("--component", type=click.Choice(["model", "crf", "minilm", "mpnet"]), default="model",
+@click.option("--component", type=click.Choice(["model", "boundaries", "crf", "minilm", "mpnet"]), default="model",
               show_default=True,
-              help="model: the English spaCy model (about an hour on one core); crf: the CRF role tagger "
+              help="model: the English spaCy model (about an hour on one core); boundaries: where the rules' "
+                   "content and cue spans start and end (about 5 min on one core); crf: the CRF role tagger "
                    "(about 12 min on one core); minilm: the transformer labeller's three heads "
                    "(needs the transformer extra; ~1 hour on two cores); mpnet: the large labeller's heads "
                    "(also needs 'sourcetrace fetch-encoder'; the encoder reads PolNeAR in about 2 hours on "
@@ -234,12 +235,14 @@ def eval_cmd(gold: Path, pred: Path, as_json: bool) -> None:
 def train(shared: Path, workdir: Path, max_epochs: int, max_steps: int, silver_fraction: float, install: bool,
           component: str) -> None:
     """Rebuild a bundled model from ../shared/data."""
-    from .train import train_crf_tagger, train_model, train_transformer_heads
+    from .train import train_boundary_model, train_crf_tagger, train_model, train_transformer_heads
 
     try:
         if component == "model":
             scores = train_model(shared, workdir, max_epochs=max_epochs, max_steps=max_steps,
                                  silver_fraction=silver_fraction, install=install)
+        elif component == "boundaries":
+            scores = train_boundary_model(shared, workdir, install=install)
         elif component == "crf":
             scores = train_crf_tagger(shared, workdir, install=install)
         else:

@@ -12,9 +12,10 @@ from collections.abc import Sequence
 from ..boilerplate import in_boilerplate
 from ..errors import StageError
 from ..model import Attribution, Document, Span
-from .rules import Frame, _trim, find_frames
+from .boundaries import BoundaryModel, TokenTable, adjust_spans, load_boundary_model
+from .rules import _TIME_WORDS, Frame, _trim, find_frames
 
-__all__ = ["caption_or_dropped", "extract_attributions", "find_frames"]
+__all__ = ["caption_or_dropped", "extract_attributions", "find_frames", "frame_kind", "rule_frames"]
 
 _OPEN = "“\"‘«„"
 _CLOSE = "”\"’»"
@@ -127,8 +128,9 @@ def caption_or_dropped(doc: Document, cue: Sequence[Span], content: Sequence[Spa
     return True if boiler.kind == "caption" else None
 
 
-def extract_attributions(doc: Document) -> Document:
-    """Find every attribution in a parsed document (needs the nlp stage first)."""
+def rule_frames(doc: Document) -> tuple[list[Frame], list[bool], list[int | None]]:
+    """The rules' frames of a parsed document, each with whether it lies in a caption and
+    the index of the frame it is nested in; spans as the rules drew them."""
     if doc.parsed is None:
         raise StageError("E401: attribution needs the nlp stage's parse (run nlp.parse first)")
     # ads, labels, promos and credit lines carry no attributions; captions do (flagged)
@@ -143,6 +145,61 @@ def extract_attributions(doc: Document) -> Document:
     for f, p in zip(frames, parents, strict=True):
         if p is not None:
             _cut_parent_frame(doc.text, f, frames[p])
+    return frames, in_caption, parents
+
+
+def frame_kind(text: str, frame: Frame) -> str:
+    """The CONTRACT kind of a frame: direct, mixed, indirect, according_to or implicit."""
+    return _kind(text, frame)
+
+
+def _learned_boundaries(doc: Document, frames: list[Frame], parents: list[int | None],
+                        model: BoundaryModel) -> None:
+    """Move the ends of every frame's content and cue where the boundary model puts them."""
+    table = TokenTable(doc.parsed, doc.text)
+    nested_cues: dict[int, list[tuple[int, int]]] = {}
+    for f, p in zip(frames, parents, strict=True):
+        if p is not None:
+            nested_cues.setdefault(p, []).extend(f.cue)
+    all_cues = [c for f in frames for c in f.cue]
+    for n, f in enumerate(frames):
+        kind = _kind(doc.text, f)
+        cue_start = f.cue[0][0] if f.cue else None
+        # both read the spans as the rules drew them, as in training
+        content = adjust_spans(table, model, "content", f.content, [*f.source, *f.cue], kind, cue_start,
+                               keep_inside=nested_cues.get(n, ()), keep_out=all_cues, governor=f.cue)
+        cue = adjust_spans(table, model, "cue", f.cue, [*f.source, *f.content], kind, cue_start)
+        f.content = content
+        if not any(a < d and c < b for a, b in cue for c, d in content) and _cue_convention_kept(doc.text, f.cue, cue):
+            f.cue = cue
+
+
+# the seeds' cue convention where PolNeAR's annotators are split: a time ("said Tuesday",
+# "reported earlier this month") and a "to" before the verb ("met to discuss") stay out;
+# a colon after it is the rules' decision (it joins the cue outside a quotation)
+_TIME_AROUND_CUE = frozenset(w for w in _TIME_WORDS if w not in {"but", "and"}) | {
+    "afternoon", "earlier", "later", "this", "last", "next", "ago"}
+
+
+def _cue_convention_kept(text: str, old: list[tuple[int, int]], new: list[tuple[int, int]]) -> bool:
+    if not old or not new:
+        return True
+    before = text[new[0][0] : old[0][0]].lower().split() if new[0][0] < old[0][0] else []
+    after = text[old[-1][1] : new[-1][1]].lower().split() if new[-1][1] > old[-1][1] else []
+    if "to" in before or ":" in text[old[-1][1] : new[-1][1]]:
+        return False
+    return not any(w.strip(".,:;") in _TIME_AROUND_CUE for w in before + after)
+
+
+def extract_attributions(doc: Document, *, boundaries: BoundaryModel | None | bool = True) -> Document:
+    """Find every attribution in a parsed document (needs the nlp stage first).
+
+    ``boundaries``: the model that moves span ends to PolNeAR's conventions (True: the
+    shipped one; False or None: the spans as the rules drew them)."""
+    frames, in_caption, parents = rule_frames(doc)
+    model = load_boundary_model() if boundaries is True else boundaries or None
+    if model is not None and frames:
+        _learned_boundaries(doc, frames, parents, model)
     ids = [f"a{n + 1}" for n in range(len(frames))]
     attrs = []
     for n, f in enumerate(frames):

@@ -17,7 +17,7 @@ from typing import Any
 from ..errors import ConfigError
 
 __all__ = [
-    "CONFIG", "TRANSFORMER_COMPONENTS", "evaluate_model", "train_crf_tagger", "train_model",
+    "CONFIG", "TRANSFORMER_COMPONENTS", "evaluate_model", "train_boundary_model", "train_crf_tagger", "train_model",
     "train_transformer_heads",
 ]
 
@@ -150,6 +150,18 @@ def train_crf_tagger(shared: Path, workdir: Path, *, install: bool = True) -> di
 
     out = workdir / "crf" / DEFAULT_MODEL.name
     meta = train_crf(_polnear(shared) / "train", out)
+    if install:
+        _install(out.parent, DEFAULT_MODEL.parent.name)
+    return meta
+
+
+def train_boundary_model(shared: Path, workdir: Path, *, install: bool = True) -> dict[str, Any]:
+    """Rebuild the span-boundary model (``models/en_sourcetrace_boundaries``) from PolNeAR train."""
+    from ..attribution.boundaries import DEFAULT_MODEL
+    from .boundaries import train_boundaries
+
+    out = workdir / "boundaries" / DEFAULT_MODEL.name
+    meta = train_boundaries(_polnear(shared) / "train", out)
     if install:
         _install(out.parent, DEFAULT_MODEL.parent.name)
     return meta

@@ -21,7 +21,7 @@ from typing import Any
 
 from ..model import Document
 
-__all__ = ["PARAMS", "parsed_with_rules", "train_crf"]
+__all__ = ["PARAMS", "parsed_documents", "parsed_with_rules", "train_crf"]
 
 # c1 (0.3 against 0.1: as accurate, a third smaller) was chosen on a 140-article slice of
 # PolNeAR train held out from the rest; c2 and the iteration count were not tuned
@@ -29,17 +29,23 @@ PARAMS: dict[str, Any] = {"c1": 0.3, "c2": 0.01, "max_iterations": 150, "feature
 _CHUNK = 16
 
 
-def parsed_with_rules(docs: Sequence[Document]) -> Iterator[Document]:
-    """``docs`` (text only) with boilerplate marked, parsed (kept in ``parsed``) and the
-    rules' attributions: what the CRF reads."""
-    from ..attribution import extract_attributions
+def parsed_documents(docs: Sequence[Document]) -> Iterator[Document]:
+    """``docs`` (text only) with boilerplate marked and parsed (kept in ``parsed``), in
+    batches: what the rules read."""
     from ..boilerplate import mark_boilerplate
     from ..nlp import parse_many
 
     for i in range(0, len(docs), _CHUNK):
         chunk = [mark_boilerplate(Document(d.doc_id, d.text)) for d in docs[i : i + _CHUNK]]
-        for parsed in parse_many(chunk):
-            yield extract_attributions(parsed)
+        yield from parse_many(chunk)
+
+
+def parsed_with_rules(docs: Sequence[Document]) -> Iterator[Document]:
+    """``parsed_documents`` with the rules' attributions: what the CRF reads."""
+    from ..attribution import extract_attributions
+
+    for parsed in parsed_documents(docs):
+        yield extract_attributions(parsed)
 
 
 def train_crf(gold_dir: Path, out: Path, *, params: dict[str, Any] | None = None,
