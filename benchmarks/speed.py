@@ -6,7 +6,9 @@ turn (the order flipped every other chunk), so a slow minute hits every way alik
 ways each: batched, as `sourcetrace analyze` and `corpus add` run (``analyze_many`` on the
 chunk, whose parse is one ``nlp.pipe`` pass, against ``nlp.pipe``), and one document at a
 time (``analyze`` against ``nlp(text)``). The headline numbers are the batched ones. The
-``--attribution crf`` pipeline is timed batched beside them.
+``--attribution crf`` pipeline is timed batched beside them, and the learned span ends
+(``attribution/boundaries.py``) alone: the attribution stage with and without them, on
+the same parses.
 Usage: python benchmarks/speed.py [--limit N] [--rounds R] [--shared ../shared]
 """
 
@@ -18,8 +20,10 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from sourcetrace.attribution import extract_attributions
+from sourcetrace.boilerplate import mark_boilerplate
 from sourcetrace.model import Document
-from sourcetrace.nlp import PARSE_BATCH, load_model
+from sourcetrace.nlp import PARSE_BATCH, load_model, parse_many
 from sourcetrace.pipeline import analyze, analyze_many
 from sourcetrace.runner.local import doc_chunks
 
@@ -50,20 +54,31 @@ def main() -> None:
         "pipeline_one_by_one": lambda c: [analyze(d) for d in c],
     }
     seconds = dict.fromkeys(runs, 0.0)
+    spans = {"attribution_rules_drawn": False, "attribution_learned_ends": True}
+    seconds.update(dict.fromkeys(spans, 0.0))
     for _ in range(args.rounds):
         for k, chunk in enumerate(doc_chunks(docs)):
             for name in list(runs) if k % 2 == 0 else list(reversed(runs)):
                 t0 = time.perf_counter()
                 runs[name](chunk)
                 seconds[name] += time.perf_counter() - t0
+            parsed = parse_many([mark_boilerplate(d) for d in chunk])
+            for name in list(spans) if k % 2 == 0 else list(reversed(spans)):
+                t0 = time.perf_counter()
+                for d in parsed:
+                    extract_attributions(d, boundaries=spans[name])
+                seconds[name] += time.perf_counter() - t0
 
     print(f"documents={len(texts)} words={words} rounds={args.rounds}")
     for name, took in seconds.items():
-        print(f"{name}_words_per_s={words * args.rounds / took:.0f}")
+        if name not in spans:
+            print(f"{name}_words_per_s={words * args.rounds / took:.0f}")
     print(f"pipeline_over_bare={seconds['pipeline'] / seconds['bare_spacy']:.2f}")
     print(f"crf_mode_over_bare={seconds['pipeline_crf'] / seconds['bare_spacy']:.2f}")
     print(f"one_by_one_pipeline_over_bare={seconds['pipeline_one_by_one'] / seconds['bare_spacy_one_by_one']:.2f}")
     print(f"batched_speedup={seconds['pipeline_one_by_one'] / seconds['pipeline']:.2f}")
+    learned = seconds["attribution_learned_ends"] - seconds["attribution_rules_drawn"]
+    print(f"learned_span_ends_s={learned:.2f} ({learned / seconds['pipeline']:.1%} of the pipeline's time)")
 
 
 if __name__ == "__main__":
