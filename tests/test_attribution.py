@@ -815,3 +815,15 @@ def test_attribution_speaking_verb_tagged_a_plural_noun(analyze_text) -> None:  
     # a plural noun after its determiner and adjective stays a noun
     doc = analyze_text("The minister and his angry remarks dominated the hearing.")
     assert not any(doc.text[s:e] == "remarks" for a in doc.attributions for s, e in a.cue)
+
+
+def test_attribution_colon_closing_a_paragraph_takes_the_quotation_that_opens_the_next(analyze_text) -> None:  # type: ignore[no-untyped-def]
+    text = "The harbour master added:\n“Nobody will lose a berth this winter.” The board met later.\n“We disagree,” Berg said."
+    doc = analyze_text(text)
+    src, cue, content = _roles(doc, _by_cue(doc, "added:"))
+    assert (src, content) == ("The harbour master", "“Nobody will lose a berth this winter.”")
+    # a quotation with its own frame keeps it
+    assert _roles(doc, _by_cue(doc, "said"))[2] == "“We disagree,”"
+    doc = analyze_text("The harbour master added:\n“We disagree,” Berg said.")
+    assert _roles(doc, _by_cue(doc, "said"))[0] == "Berg"
+    assert not any(doc.text[s:e] == "added:" for a in doc.attributions for s, e in a.cue)
