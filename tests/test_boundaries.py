@@ -198,3 +198,47 @@ def test_training_learns_where_a_content_stops(tmp_path: Path) -> None:
                                       "--component", "boundaries", "--no-install"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["articles"] == 6 and (work / "boundaries" / "weights.json").is_file()
+
+
+def test_moves_never_change_the_nesting_or_cross_another_attribution() -> None:
+    def read(text: str, model: BoundaryModel) -> list[tuple[str | None, str, str, str]]:
+        doc = _parsed(text)
+        assert extract_attributions(doc, boundaries=False).attributions  # the rules found them
+        attrs = extract_attributions(doc, boundaries=model).attributions
+        return [(a.parent, *(" | ".join(text[s:e] for s, e in getattr(a, r)) for r in ("source", "cue", "content")))
+                for a in attrs]
+
+    # a parent's content keeps its child's source: the start may not skip "Berg"
+    text = "The Gazette reported that Berg said the ferry had stopped running."
+    got = read(text, BoundaryModel({"content.start": {"F.t=VBD": 50.0, "F_role=True": -100.0}}))
+    assert ("Berg" in got[0][3]) and got[1][0] is not None
+    # a nested content may not run on over the outer report's source
+    text = "Berg said the ferry had stopped, the Harbour Gazette reported."
+    got = read(text, BoundaryModel({"content.end": {"N.d=ROOT": 50.0, "fin=True": 50.0}}))
+    assert all("Gazette" not in content for parent, _, _, content in got if parent is not None)
+    # a cue may not grow over another attribution
+    text = "“It is over,” Berg said as Lund told reporters that it was not."
+    got = read(text, BoundaryModel({"cue.end": {"fin=True": 50.0}}))
+    assert [cue for _, _, cue, _ in got] == ["said", "told"]
+
+
+def test_half_of_a_two_apostrophe_quotation_is_refused() -> None:
+    text = "Berg said the plan was ''a dead end for the town'' and left."
+    doc = _parsed(text)
+    table = TokenTable(doc.parsed, text)
+    said = _at(text, "said")
+    span = _at(text, "the plan was")
+    into_the_quote = BoundaryModel({"content.end": {"r=+1": 50.0}})  # one token on: the opening ''
+    assert adjust_spans(table, into_the_quote, "content", [span], [said], "indirect", said[0]) == [span]
+    whole = BoundaryModel({"content.end": {"N.w=and": 50.0}})  # to the closing '': the quotation whole
+    assert adjust_spans(table, whole, "content", [span], [said], "indirect", said[0]) == [
+        (span[0], _at(text, "town''")[1])]
+
+
+def test_a_model_file_of_another_shape_is_a_clean_error(tmp_path: Path) -> None:
+    for n, raw in enumerate([{"feature_version": FEATURE_VERSION}, {"feature_version": FEATURE_VERSION, "weights": []},
+                             {"feature_version": FEATURE_VERSION, "weights": {"cue.end": {"b": "heavy"}}}]):
+        path = tmp_path / f"m{n}.json"
+        path.write_text(json.dumps(raw), encoding="utf-8")
+        with pytest.raises(ConfigError, match="E530"):
+            load_boundary_model(path)

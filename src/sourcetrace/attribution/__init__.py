@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from ..boilerplate import in_boilerplate
 from ..errors import StageError
 from ..model import Attribution, Document, Span
-from .boundaries import BoundaryModel, TokenTable, adjust_spans, load_boundary_model
-from .rules import _TIME_WORDS, Frame, _trim, find_frames
+from .boundaries import TIME_WORDS, BoundaryModel, TokenTable, adjust_spans, load_boundary_model, spans_overlap
+from .rules import Frame, _trim, find_frames
 
 __all__ = ["caption_or_dropped", "extract_attributions", "find_frames", "frame_kind", "rule_frames"]
 
@@ -155,32 +155,32 @@ def frame_kind(text: str, frame: Frame) -> str:
 
 def _learned_boundaries(doc: Document, frames: list[Frame], parents: list[int | None],
                         model: BoundaryModel) -> None:
-    """Move the ends of every frame's content and cue where the boundary model puts them."""
+    """Move the ends of every frame's content and cue where the boundary model puts them.
+
+    Each frame is read as the rules drew it, as in training; the guards see the other
+    frames as they stand. A move never changes the nesting: a parent's content keeps its
+    children's cues and sources, and no span takes in another frame's cue or source."""
     table = TokenTable(doc.parsed, doc.text)
-    nested_cues: dict[int, list[tuple[int, int]]] = {}
+    nested: dict[int, list[tuple[int, int]]] = {}
     for f, p in zip(frames, parents, strict=True):
         if p is not None:
-            nested_cues.setdefault(p, []).extend(f.cue)
-    all_cues = [c for f in frames for c in f.cue]
+            nested.setdefault(p, []).extend([*f.cue, *f.source])
     for n, f in enumerate(frames):
         kind = _kind(doc.text, f)
         cue_start = f.cue[0][0] if f.cue else None
-        # both read the spans as the rules drew them, as in training
+        elsewhere = [sp for m, g in enumerate(frames) if m != n for sp in (*g.cue, *g.source)]
         content = adjust_spans(table, model, "content", f.content, [*f.source, *f.cue], kind, cue_start,
-                               keep_inside=nested_cues.get(n, ()), keep_out=all_cues, governor=f.cue)
-        cue = adjust_spans(table, model, "cue", f.cue, [*f.source, *f.content], kind, cue_start)
+                               keep_inside=nested.get(n, ()), keep_out=elsewhere, governor=f.cue)
+        cue = adjust_spans(table, model, "cue", f.cue, [*f.source, *f.content], kind, cue_start,
+                           keep_out=elsewhere)
         f.content = content
-        if not any(a < d and c < b for a, b in cue for c, d in content) and _cue_convention_kept(doc.text, f.cue, cue):
+        if not any(spans_overlap(c, content) for c in cue) and _cue_convention_kept(doc.text, f.cue, cue):
             f.cue = cue
 
 
 # the seeds' cue convention where PolNeAR's annotators are split: a time ("said Tuesday",
 # "reported earlier this month") and a "to" before the verb ("met to discuss") stay out;
 # a colon after it is the rules' decision (it joins the cue outside a quotation)
-_TIME_AROUND_CUE = frozenset(w for w in _TIME_WORDS if w not in {"but", "and"}) | {
-    "afternoon", "earlier", "later", "this", "last", "next", "ago"}
-
-
 def _cue_convention_kept(text: str, old: list[tuple[int, int]], new: list[tuple[int, int]]) -> bool:
     if not old or not new:
         return True
@@ -188,7 +188,7 @@ def _cue_convention_kept(text: str, old: list[tuple[int, int]], new: list[tuple[
     after = text[old[-1][1] : new[-1][1]].lower().split() if new[-1][1] > old[-1][1] else []
     if "to" in before or ":" in text[old[-1][1] : new[-1][1]]:
         return False
-    return not any(w.strip(".,:;") in _TIME_AROUND_CUE for w in before + after)
+    return not any(w.strip(".,:;") in TIME_WORDS for w in before + after)
 
 
 def extract_attributions(doc: Document, *, boundaries: BoundaryModel | None | bool = True) -> Document:

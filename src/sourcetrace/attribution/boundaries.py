@@ -16,7 +16,9 @@ The rules decide which attributions there are; this only moves the ends of their
 Guards keep what the rules decided (``adjust_spans``): a move never makes a span overlap
 another role, never changes which content holds which cue, never takes in half a
 quotation or a time said of the cue; where the seeds' and PolNeAR's cue conventions
-differ, the rules' choice stands (``attribution._cue_convention_kept``).
+differ, the rules' choice stands (``attribution._cue_convention_kept``). The kind is
+taken from the final spans; negation and certainty hints stay the rules' (a cue grown to
+"could not resist pointing out" denies nothing).
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ from ..nlp import names_of, token_offsets
 
 __all__ = [
     "DEFAULT_MODEL", "FEATURE_VERSION", "ROLES", "SIDES", "BoundaryModel", "TokenTable", "adjust_spans",
-    "WINDOW", "candidates", "features", "load_boundary_model", "places",
+    "TIME_WORDS", "WINDOW", "candidates", "features", "load_boundary_model", "places", "spans_overlap",
 ]
 
 Span = tuple[int, int]
@@ -134,8 +136,9 @@ class TokenTable:
 
 
 WINDOW = {"content": 8, "cue": 3}
-"""How many tokens a span's end may move; the sentence's first and last words are always
-candidates too (the long moves go there). On PolNeAR train held out from training, every
+"""How many tokens a span's end may move; the sentence's edge is always a candidate too
+(its first token for a start, its last word before the closing punctuation for an end:
+the long moves go there). On PolNeAR train held out from training, every
 boundary of the sentence as a candidate scored within 0.002 of this (content exact F1)
 with twice the candidates to score."""
 # per side: the boundary token, its neighbour outside the span and the one beyond, the
@@ -361,8 +364,11 @@ class BoundaryModel:
         best_pos, best_score = current, None
         for p in cands:
             score = scorer.score(table, kind, p)
-            if best_score is None or score > best_score or (score == best_score and p.pos == current):
-                best_pos, best_score = p.pos, score
+            # the place at the current end stands for it, even where the rules' span ends
+            # inside a token (a quote mark glued to a dash): staying never moves the span
+            pos = current if p.d == 0 else p.pos
+            if best_score is None or score > best_score or (score == best_score and pos == current):
+                best_pos, best_score = pos, score
         return best_pos
 
     def to_json(self, meta: dict[str, Any] | None = None) -> str:
@@ -379,7 +385,10 @@ def _load(path: str) -> BoundaryModel:
     if not isinstance(raw, dict) or raw.get("feature_version") != FEATURE_VERSION:
         raise ConfigError(f"E531: {path} was trained on other features (want version {FEATURE_VERSION}); "
                           "retrain it with 'sourcetrace train --component boundaries'")
-    return BoundaryModel({k: {f: float(w) for f, w in v.items()} for k, v in raw["weights"].items()})
+    try:
+        return BoundaryModel({str(k): {str(f): float(w) for f, w in v.items()} for k, v in raw["weights"].items()})
+    except (KeyError, AttributeError, TypeError, ValueError) as e:
+        raise ConfigError(f"E530: {path} is not a boundary model (weight tables by role and side): {e!r}") from e
 
 
 def load_boundary_model(path: Path | str | None = None) -> BoundaryModel:
@@ -387,7 +396,8 @@ def load_boundary_model(path: Path | str | None = None) -> BoundaryModel:
     return _load(str(path or os.environ.get(_ENV) or DEFAULT_MODEL))
 
 
-def _overlaps(a: Span, spans: Sequence[Span]) -> bool:
+def spans_overlap(a: Span, spans: Sequence[Span]) -> bool:
+    """Whether span ``a`` shares a character with any of ``spans``."""
     return any(a[0] < e and s < a[1] for s, e in spans)
 
 
@@ -416,15 +426,15 @@ def adjust_spans(table: TokenTable, model: BoundaryModel, role: str, spans: list
         out[0] = (start, out[0][1])
     if out == list(spans):
         return out
-    if any(e <= s for s, e in out) or any(_overlaps(sp, other_spans) for sp in out):
+    if any(e <= s for s, e in out) or any(spans_overlap(sp, other_spans) for sp in out):
         return list(spans)
     if not all(any(s <= k0 and k1 <= e for s, e in out) for k0, k1 in keep_inside):
         return list(spans)
-    if any(_overlaps(k, out) and not _overlaps(k, spans) for k in keep_out):
+    if any(spans_overlap(k, out) and not spans_overlap(k, spans) for k in keep_out):
         return list(spans)
     if _marks(table.text, spans) % 2 == 0 and _marks(table.text, out) % 2:
         return list(spans)  # a quotation's mark at one end only: half a quotation
-    if governor and _takes_the_governors(table, spans, out, table.tokens_of(governor), _TIMES):
+    if governor and _takes_the_governors(table, spans, out, table.tokens_of(governor), TIME_WORDS):
         return list(spans)
     return out
 
@@ -450,8 +460,9 @@ def _takes_the_governors(table: TokenTable, old: Sequence[Span], new: Sequence[S
 
 
 _DOUBLE_MARKS = frozenset("“”\"«»„")
-# a time that hangs on the cue is when it was said, not what ("defended his plan on Sunday")
-_TIMES = frozenset({
+# a time that hangs on the cue is when it was said, not what ("defended his plan on Sunday");
+# the same words stay out of a cue ("said Tuesday", ``attribution._cue_convention_kept``)
+TIME_WORDS = frozenset({
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "today", "yesterday",
     "tonight", "morning", "afternoon", "evening", "night", "week", "month", "year", "weekend", "earlier",
     "later", "ago", "recently",
@@ -459,4 +470,6 @@ _TIMES = frozenset({
 
 
 def _marks(text: str, spans: Sequence[Span]) -> int:
-    return sum(text[s:e].count(m) for s, e in spans for m in _DOUBLE_MARKS)
+    """Double quotation marks in the spans (two apostrophes, as PolNeAR's NYT text writes
+    them, count as one)."""
+    return sum(text[s:e].count(m) for s, e in spans for m in (*_DOUBLE_MARKS, "''"))

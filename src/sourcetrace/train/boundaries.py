@@ -2,12 +2,13 @@
 
 Each article goes through the pipeline as far as the rules' frames (boilerplate, the
 bundled spaCy model, the rules, spans as they drew them). Each frame is matched to the
-gold attribution whose cue shares most characters with its own; for its content and
-its cue, every candidate start and end in the sentence is one example, labelled by
-whether it is where the gold span starts or ends. One logistic model per role and side:
-python-crfsuite on one-token sequences with an L2 penalty (a linear-chain CRF over one
-token is logistic regression), whose state weights become the JSON the pipeline reads.
-About 4 minutes to parse and featurize the 840 articles and 3 to train, on one core.
+gold attribution whose cue shares most characters with its own; for its content and its
+cue, every candidate start and end (``attribution.boundaries.places``: the word boundaries
+near the span's end and the sentence's edge) is one example, labelled by whether it is
+where the gold span starts or ends. One logistic model per role and side: python-crfsuite
+on one-token sequences with an L2 penalty (a linear-chain CRF over one token is logistic
+regression), whose state weights become the JSON the pipeline reads. On one core, about
+2 minutes to parse and featurize the 840 articles and 1 to train.
 
 Usage: ``sourcetrace train --component boundaries`` (or ``python -m
 sourcetrace.train.boundaries ../shared/data/polnear OUT.json``).
@@ -30,7 +31,6 @@ __all__ = ["PARAMS", "examples", "train_boundaries"]
 
 # c2 (1.0 against 0.1-0.3) chosen on the first 200 articles of PolNeAR train, held out
 PARAMS: dict[str, Any] = {"c1": 0.0, "c2": 1.0, "max_iterations": 300, "feature.possible_transitions": False}
-_CHUNK = 16
 
 
 def _chars(text: str, spans: Sequence[Span]) -> set[int]:
