@@ -34,7 +34,8 @@ def _quoted(piece: str) -> bool:
     return opens and closes
 
 
-def _kind(text: str, frame: Frame) -> str:
+def frame_kind(text: str, frame: Frame) -> str:
+    """The CONTRACT kind of a frame: direct, mixed, indirect, according_to or implicit."""
     pieces = [text[s:e] for s, e in frame.content]
     fully = all(_quoted(p) for p in pieces) and pieces
     if not frame.cue:
@@ -148,11 +149,6 @@ def rule_frames(doc: Document) -> tuple[list[Frame], list[bool], list[int | None
     return frames, in_caption, parents
 
 
-def frame_kind(text: str, frame: Frame) -> str:
-    """The CONTRACT kind of a frame: direct, mixed, indirect, according_to or implicit."""
-    return _kind(text, frame)
-
-
 def _learned_boundaries(doc: Document, frames: list[Frame], parents: list[int | None],
                         model: BoundaryModel) -> None:
     """Move the ends of every frame's content and cue where the boundary model puts them.
@@ -166,7 +162,7 @@ def _learned_boundaries(doc: Document, frames: list[Frame], parents: list[int | 
         if p is not None:
             nested.setdefault(p, []).extend([*f.cue, *f.source])
     for n, f in enumerate(frames):
-        kind = _kind(doc.text, f)
+        kind = frame_kind(doc.text, f)
         cue_start = f.cue[0][0] if f.cue else None
         elsewhere = [sp for m, g in enumerate(frames) if m != n for sp in (*g.cue, *g.source)]
         content = adjust_spans(table, model, "content", f.content, [*f.source, *f.cue], kind, cue_start,
@@ -218,7 +214,7 @@ def extract_attributions(doc: Document, *, boundaries: BoundaryModel | None | bo
                 source=tuple(f.source),
                 cue=tuple(f.cue),
                 content=tuple(f.content),
-                kind=_kind(doc.text, f),
+                kind=frame_kind(doc.text, f),
                 parent=ids[parents[n]] if parents[n] is not None else None,
                 extra=extra,
             )

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import json
 import os
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -33,6 +34,7 @@ from typing import Any, NamedTuple
 
 from ..errors import ConfigError
 from ..nlp import names_of, token_offsets
+from .rules import _QUOTE_CHARS
 
 __all__ = [
     "DEFAULT_MODEL", "FEATURE_VERSION", "ROLES", "SIDES", "BoundaryModel", "TokenTable", "adjust_spans",
@@ -47,7 +49,7 @@ FEATURE_VERSION = 1
 """Bumped whenever a feature changes: a model trained on other features is refused."""
 ROLES = ("content", "cue")
 SIDES = ("start", "end")
-_QUOTE_MARKS = frozenset("“”\"‘’«»„")
+_QUOTE_MARKS = frozenset(_QUOTE_CHARS)
 # words that mark where a clause or phrase starts or stops: named in the features
 _FUNCTION_WORDS = frozenset({
     "who", "which", "that", "but", "and", "while", "as", "because", "after", "before", "when", "if",
@@ -89,7 +91,7 @@ class TokenTable:
                 self.arcs[h].append(i)
         self.sent_start = [0] * n
         self.sent_end = [n] * n
-        # the nearest words (not spaces) after and before each token in its sentence; -1: none
+        # the nearest words (not spaces) after and before each word in its sentence; -1: none
         self.after: list[int] = [-1] * n
         self.before: list[int] = [-1] * n
         bounds = [i for i in range(n) if i == 0 or sstart[i] == 1] + [n]
@@ -100,25 +102,9 @@ class TokenTable:
             for k0, k1 in zip(words, words[1:], strict=False):
                 self.after[k0] = k1
                 self.before[k1] = k0
-            # a space token's neighbours are the words around it
-            if len(words) < stop_ - begin:
-                nxt = -1
-                for k in range(stop_ - 1, begin - 1, -1):
-                    if space[k]:
-                        self.after[k] = nxt
-                    else:
-                        nxt = k
-                prv = -1
-                for k in range(begin, stop_):
-                    if space[k]:
-                        self.before[k] = prv
-                    else:
-                        prv = k
 
     def token_at(self, pos: int) -> int:
         """The token holding character ``pos`` (or the last one starting before it)."""
-        from bisect import bisect_right
-
         return max(0, bisect_right(self.starts, pos) - 1)
 
     def tokens_of(self, spans: Sequence[Span]) -> set[int]:

@@ -143,16 +143,23 @@ def _polnear(shared: Path) -> Path:
     return polnear
 
 
+def _train_file_model(shared: Path, workdir: Path, name: str, default: Path, train: Any,
+                      install: bool) -> dict[str, Any]:
+    """Train a one-file model on PolNeAR train into ``workdir/name``; with ``install``,
+    replace the packaged folder that ``default`` lives in."""
+    out = workdir / name / default.name
+    meta: dict[str, Any] = train(_polnear(shared) / "train", out)
+    if install:
+        _install(out.parent, default.parent.name)
+    return meta
+
+
 def train_crf_tagger(shared: Path, workdir: Path, *, install: bool = True) -> dict[str, Any]:
     """Rebuild the CRF role tagger (``models/en_sourcetrace_roles_crf``) from PolNeAR train."""
     from ..attribution.crf_tagger import DEFAULT_MODEL
     from .crf_roles import train_crf
 
-    out = workdir / "crf" / DEFAULT_MODEL.name
-    meta = train_crf(_polnear(shared) / "train", out)
-    if install:
-        _install(out.parent, DEFAULT_MODEL.parent.name)
-    return meta
+    return _train_file_model(shared, workdir, "crf", DEFAULT_MODEL, train_crf, install)
 
 
 def train_boundary_model(shared: Path, workdir: Path, *, install: bool = True) -> dict[str, Any]:
@@ -160,11 +167,7 @@ def train_boundary_model(shared: Path, workdir: Path, *, install: bool = True) -
     from ..attribution.boundaries import DEFAULT_MODEL
     from .boundaries import train_boundaries
 
-    out = workdir / "boundaries" / DEFAULT_MODEL.name
-    meta = train_boundaries(_polnear(shared) / "train", out)
-    if install:
-        _install(out.parent, DEFAULT_MODEL.parent.name)
-    return meta
+    return _train_file_model(shared, workdir, "boundaries", DEFAULT_MODEL, train_boundaries, install)
 
 
 TRANSFORMER_COMPONENTS = {"minilm": "all-MiniLM-L6-v2", "mpnet": "all-mpnet-base-v2"}
