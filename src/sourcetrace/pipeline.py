@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import partial
 
 from .attribution import extract_attributions
+from .attribution.fold import fold_own_beliefs
 from .boilerplate import mark_boilerplate
 from .certainty import assess_certainty
 from .errors import SourcetraceError, StageError
@@ -50,6 +51,8 @@ STAGES: tuple[Stage, ...] = (
     Stage("attribution.rules.v1", extract_attributions, ("parsed", "boilerplate"), ("attributions",)),
     Stage("resolve.rules.v1", resolve_entities, ("attributions", "parsed"), ("entities", "speaker")),
     Stage("certainty.rules.v1", assess_certainty, ("attributions",), ("certainty",)),
+    # a speaker's own nested "they want" / "he thinks" joins the statement around it
+    Stage("fold.beliefs.v1", fold_own_beliefs, ("speaker", "certainty"), ("attributions",)),
 )
 
 
