@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
+from functools import lru_cache
 
 __all__ = ["Quote", "TextLayout", "layout"]
 
@@ -119,7 +120,11 @@ def _scan_para(text: str, start: int, end: int, para: int) -> list[Quote]:
     return sorted(quotes, key=lambda q: (q.start, q.level))
 
 
+@lru_cache(maxsize=32)
 def layout(text: str) -> TextLayout:
+    """The paragraphs and quotations of ``text`` (read-only: it is shared). Cached: the
+    rules, the CRF's features and the learned grouping all read it, for a batch of
+    documents at a time (the cache holds the batch's own text objects)."""
     starts, ends = _paragraphs(text)
     quotes: list[Quote] = []
     for n, (s, e) in enumerate(zip(starts, ends, strict=True)):
