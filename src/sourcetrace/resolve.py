@@ -28,6 +28,7 @@ _PRONOUNS_THEY = {"they", "them", "their"}
 _PRONOUNS_IT = {"it", "its"}
 _RELATIVE = {"who", "which", "that", "whom"}
 _FIRST = {"i", "we", "us", "me", "our", "my"}
+_SUBJECT_PRONOUNS = {"he", "she", "they", "it"}
 _DET = {"the", "a", "an"}
 # Two surnames this similar (rapidfuzz ratio, 0-100) are taken as spellings of one name:
 # Zelensky/Zelenskiy 94, Zelensky/Zelelsnky 82, while distinct Slavic surnames of the seeds
@@ -184,7 +185,8 @@ def _same_referent(a: _Mention, b: _Mention) -> bool:
         if len(b_words) == 1 and len(a_words) > 1 and b_words[0] == a_words[0]:
             return True
         sa, sb = a_words[-1], b_words[-1]
-        similar = sa == sb or fuzz.ratio(sa, sb) >= _SPELLING_SIMILARITY
+        # a spelling variant keeps its first letter: Zelensky / Zelelsnky, not Anderson / Sanders
+        similar = sa == sb or (sa[:1] == sb[:1] and fuzz.ratio(sa, sb) >= _SPELLING_SIMILARITY)
         if not similar:
             return False
         if len(a_words) == 1 or len(b_words) == 1:
@@ -236,8 +238,12 @@ class _Resolver:
         for attr in self.doc.attributions:
             if attr.source:
                 span = (attr.source[0][0], attr.source[-1][1])
-                # the NER label of a name that ends the source phrase ("aide Mykhailo Podolyak")
-                label = next((lab for s, e, lab in ner_spans if span[0] <= s and e == span[1]), None)
+                # the NER label of a name that ends the source phrase ("aide Mykhailo Podolyak"),
+                # else of a person's name that opens it before an apposition ("Erin
+                # Brockovich, the environmental activist and lawyer, said")
+                label = next((lab for s, e, lab in ner_spans if span[0] <= s and e == span[1]), None) or next(
+                    (lab for s, e, lab in ner_spans
+                     if s == span[0] and lab == "PER" and e < span[1] and self.text[e:e + 1] == ","), None)
                 self.mention(span, attr=attr.id, ner_label=label)
         if self.sdoc is not None:
             skip = [b.span for b in self.doc.boilerplate if b.kind not in {"caption", "credit"}]
@@ -282,6 +288,9 @@ class _Resolver:
                     if src is not None and src is not m and id(src) not in seen:
                         return self.antecedent(src, seen | {id(m)}) if src.kind == "pronoun" else src
             return None
+        reporter = self._reporter(m, seen)
+        if reporter is not None:
+            return reporter
         # "“…,” they said": look before the quotation the pronoun introduces, not inside it
         own = [a for a in self.doc.attributions if a.id in m.attrs and a.content]
         pos = min([m.span[0], *[a.content[0][0] for a in own]])
@@ -300,6 +309,40 @@ class _Resolver:
         if low in _PRONOUNS_THEY:
             return speakers[0] if speakers else None
         return None
+
+    def _reporter(self, m: _Mention, seen: frozenset[int]) -> _Mention | None:
+        """"Karimi said she hopes …", "voters said they want …": the subject pronoun that is
+        the source of an attribution reported in another one's words, outside a quotation,
+        is the reporting source where that one fits the pronoun (a person, or an unknown
+        kind, for he/she; anything but a person for they; a thing for it), comes before it,
+        and no other name comes between them. Inside a quotation ("“They lied,” the campaign said") the
+        pronoun is the quoted speaker's word, left to the rules below."""
+        low = m.text.lower()
+        if low not in _SUBJECT_PRONOUNS or self._in_quote(m.span[0]):
+            return None
+        by_id = {a.id: a for a in self.doc.attributions}
+        for aid in m.attrs:
+            parent = by_id.get(by_id[aid].parent) if aid in by_id and by_id[aid].parent else None
+            src = next((x for x in self.mentions if parent is not None and parent.id in x.attrs), None)
+            if src is None or src is m or id(src) in seen or src.span[1] > m.span[0] or any(
+                    x is not m and x is not src and src.span[1] <= x.span[0] < m.span[0] for x in self.mentions):
+                continue  # another name comes between: "Cox says the shootings Obama mentioned when he …"
+            if src.kind == "pronoun":
+                src = self.antecedent(src, seen | {id(m)})
+                if src is None:
+                    continue
+            typ = src.type_hint
+            fits = (typ in {"person", "other"} if low in _PRONOUNS_PERSON
+                    else typ != "person" if low in _PRONOUNS_THEY
+                    else typ not in {"person", "group", "anonymous"})
+            if fits:
+                return src
+        return None
+
+    def _in_quote(self, pos: int) -> bool:
+        from .attribution.quotes import layout
+
+        return layout(self.text).innermost_quote(pos) is not None
 
     def cluster(self) -> list[list[_Mention]]:
         clusters: list[list[_Mention]] = []
