@@ -827,3 +827,14 @@ def test_attribution_colon_closing_a_paragraph_takes_the_quotation_that_opens_th
     doc = analyze_text("The harbour master added:\n“We disagree,” Berg said.")
     assert _roles(doc, _by_cue(doc, "said"))[0] == "Berg"
     assert not any(doc.text[s:e] == "added:" for a in doc.attributions for s, e in a.cue)
+
+
+def test_attribution_a_participle_after_a_comma_is_the_speakers_second_statement() -> None:
+    # the parser hangs "adding" inside what the mayor said: a sourceless attribution nested
+    # there; it is the mayor's second statement, and the first one ends before the comma
+    text = "The mayor said the bridge had been inspected in May, adding that it would reopen next week."
+    doc = Document("t", text, attributions=extract_attributions_by_rules(text))
+    said, adding = _by_cue(doc, "said"), _by_cue(doc, "adding")
+    assert _roles(doc, said) == ("The mayor", "said", "the bridge had been inspected in May")
+    assert _roles(doc, adding) == ("The mayor", "adding", "that it would reopen next week")
+    assert adding.parent is None

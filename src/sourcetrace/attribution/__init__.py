@@ -98,6 +98,51 @@ def _detach_according_to(text: str, frames: list[Frame]) -> None:
                 other.content = spans
 
 
+_SPEAKING = frozenset({"speech_strong", "speech", "allege"})
+_ADVERBS_BEFORE = frozenset({"also", "instead", "then", "again", "even", "later", "further"})
+
+
+def _second_statement(text: str, f: Frame) -> int | None:
+    """Where the clause of a sourceless participle cue set off by a comma or dash starts
+    ("…, adding that", "…, instead proposing that"), or None."""
+    if f.source or not f.cue or f.cue_class not in _SPEAKING:
+        return None
+    s, e = f.cue[0]
+    if not text[s:e].endswith("ing"):
+        return None
+    before = text[:s].rstrip()
+    words = before.split()
+    if words and words[-1].lower() in _ADVERBS_BEFORE:
+        before = before[: len(before) - len(words[-1])].rstrip()
+    before = before.rstrip("”\"’'")
+    if not before.endswith((",", "—", "–")):
+        return None
+    return len(before) - 1
+
+
+def _detach_second_statements(text: str, frames: list[Frame]) -> None:
+    """'Cruz said X, adding Y': the parser often hangs the participle inside X, where it
+    would be a sourceless attribution nested in Cruz's; it is Cruz's second statement (the
+    seeds' "spoke out against a coup, instead proposing …"). It takes the source of the
+    smallest attribution whose content holds it and that has one, and that content ends
+    before the comma."""
+    for f in frames:
+        comma = _second_statement(text, f)
+        if comma is None:
+            continue
+        holders = [g for g in frames if g is not f and g.source and g.cue and g.cue[0][0] < comma
+                   and any(_inside(f.cue[0], c) for c in g.content)]
+        if not holders:
+            continue
+        g = min(holders, key=lambda h: sum(e - s for s, e in h.content))
+        kept = [c if c[1] <= comma else _trim(text, (c[0], comma)) for c in g.content if c[0] < comma]
+        kept = [c for c in kept if c]
+        if not kept:
+            continue
+        g.content = kept
+        f.source = list(g.source)
+
+
 def _cut_parent_frame(text: str, child: Frame, parent: Frame) -> None:
     """A nested content ends where its parent's own frame begins ('…, the Post reported')."""
     frame = [*parent.cue, *parent.source]
@@ -142,6 +187,7 @@ def rule_frames(doc: Document) -> tuple[list[Frame], list[bool], list[int | None
             frames.append(f)
             in_caption.append(caption)
     _detach_according_to(doc.text, frames)
+    _detach_second_statements(doc.text, frames)
     parents = _parents(frames)
     for f, p in zip(frames, parents, strict=True):
         if p is not None:
