@@ -12,6 +12,7 @@ from sourcetrace.attribution.boundaries import (
     FEATURE_VERSION,
     BoundaryModel,
     TokenTable,
+    _marks,
     adjust_spans,
     candidates,
     load_boundary_model,
@@ -233,6 +234,20 @@ def test_half_of_a_two_apostrophe_quotation_is_refused() -> None:
     whole = BoundaryModel({"content.end": {"N.w=and": 50.0}})  # to the closing '': the quotation whole
     assert adjust_spans(table, whole, "content", [span], [said], "indirect", said[0]) == [
         (span[0], _at(text, "town''")[1])]
+
+
+def test_the_closing_mark_of_a_single_quotation_is_not_taken_alone() -> None:
+    # the seeds' "… Russia's demand ‘to surrender Mariupol,’ …": a content inside the single
+    # quotation may not take its closing mark without the opening one; an apostrophe may
+    # be passed ("Kyiv’s")
+    text = "Ann said Kyiv’s answer to the ‘demand to surrender the port,’ was no, and left."
+    doc = _parsed(text)
+    table = TokenTable(doc.parsed, text)
+    said = _at(text, "said")
+    span = _at(text, "to surrender the port")
+    onto_the_mark = BoundaryModel({"content.end": {"N.w=was": 50.0}})  # past ",’" to "was"
+    assert adjust_spans(table, onto_the_mark, "content", [span], [said], "indirect", said[0]) == [span]
+    assert _marks(text, [(0, len(text))]) == 2  # ‘ and ’ of the quotation, not Kyiv’s apostrophe
 
 
 def test_a_model_file_of_another_shape_is_a_clean_error(tmp_path: Path) -> None:

@@ -19,6 +19,7 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
+from .attribution.quotes import layout
 from .model import Attribution, Document, Entity, Span
 
 __all__ = ["resolve_entities", "entity_type", "person_name"]
@@ -315,8 +316,8 @@ class _Resolver:
         the source of an attribution reported in another one's words, outside a quotation,
         is the reporting source where that one fits the pronoun (a person, or an unknown
         kind, for he/she; anything but a person for they; a thing for it), comes before it,
-        and no other name comes between them. Inside a quotation ("“They lied,” the campaign said") the
-        pronoun is the quoted speaker's word, left to the rules below."""
+        and no other name comes between them. Inside a quotation ("“They lied,” the
+        campaign said") the pronoun is the quoted speaker's word, left to the rules below."""
         low = m.text.lower()
         if low not in _SUBJECT_PRONOUNS or self._in_quote(m.span[0]):
             return None
@@ -340,8 +341,6 @@ class _Resolver:
         return None
 
     def _in_quote(self, pos: int) -> bool:
-        from .attribution.quotes import layout
-
         return layout(self.text).innermost_quote(pos) is not None
 
     def cluster(self) -> list[list[_Mention]]:

@@ -103,8 +103,8 @@ _ADVERBS_BEFORE = frozenset({"also", "instead", "then", "again", "even", "later"
 
 
 def _second_statement(text: str, f: Frame) -> int | None:
-    """Where the clause of a sourceless participle cue set off by a comma or dash starts
-    ("…, adding that", "…, instead proposing that"), or None."""
+    """The offset of the comma or dash that sets off a sourceless speaking participle
+    ("…, adding that", "…, instead proposing that"), or None where ``f`` is none."""
     if f.source or not f.cue or f.cue_class not in _SPEAKING:
         return None
     s, e = f.cue[0]

@@ -34,6 +34,7 @@ from typing import Any, NamedTuple
 
 from ..errors import ConfigError
 from ..nlp import names_of, token_offsets
+from .quotes import layout
 from .rules import _QUOTE_CHARS
 
 __all__ = [
@@ -456,6 +457,10 @@ TIME_WORDS = frozenset({
 
 
 def _marks(text: str, spans: Sequence[Span]) -> int:
-    """Double quotation marks in the spans (two apostrophes, as PolNeAR's NYT text writes
-    them, count as one)."""
-    return sum(text[s:e].count(m) for s, e in spans for m in (*_DOUBLE_MARKS, "''"))
+    """Quotation marks in the spans: double ones (two apostrophes, as PolNeAR's NYT text
+    writes them, count as one), and the single ones that open or close a quotation (not
+    the apostrophes of "don’t" or "Putin’s": ``quotes.layout`` tells them apart)."""
+    single = [p for q in layout(text).quotes if q.level == 1
+              for p in ((q.start, q.end - 1) if q.closed else (q.start,)) if text[p] in "‘’'"]
+    return (sum(text[s:e].count(m) for s, e in spans for m in (*_DOUBLE_MARKS, "''"))
+            + sum(s <= p < e for s, e in spans for p in single))
