@@ -37,7 +37,8 @@ def test_nothing_folded_without_the_same_speaker_or_a_belief_cue() -> None:
     other_speaker = replace(HE_THINKS, speaker="e9")
     unresolved = replace(HE_THINKS, speaker=None)
     speech = replace(HE_THINKS, extra={"_cue_class": "speech"})  # "'I wrote: …,' she added" stands
-    for child in (other_speaker, unresolved, speech):
+    named = replace(HE_THINKS, source=((24, 28),))  # a named source is someone reported, even if merged
+    for child in (other_speaker, unresolved, speech, named):
         doc = Document("d", TEXT, attributions=(CRUZ_SAID, child))
         assert fold_own_beliefs(doc) is doc
 

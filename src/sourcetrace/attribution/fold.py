@@ -37,6 +37,16 @@ def _is_belief(doc: Document, a: Attribution, lex: Lexicon) -> bool:
                for s, e in a.cue for word in doc.text[s:e].split())
 
 
+_PRONOUNS = frozenset({"he", "she", "they", "i", "we", "it", "who"})
+
+
+def _by_pronoun(doc: Document, a: Attribution) -> bool:
+    """Whether the source is a pronoun ("he thinks", "they want"): a speaker restating their
+    own belief says so; a named source ("a certain part of the elite considers") is
+    someone the statement reports, even where resolution merged the two."""
+    return len(a.source) == 1 and doc.text[a.source[0][0]:a.source[0][1]].strip().lower() in _PRONOUNS
+
+
 def fold_own_beliefs(doc: Document) -> Document:
     """Drop nested belief attributions of their parent's own speaker; renumber the rest in
     the same order, their parent links kept (a folded one's children go to its parent)."""
@@ -45,7 +55,8 @@ def fold_own_beliefs(doc: Document) -> Document:
     folded: dict[str, str] = {}  # folded id -> its parent
     for a in doc.attributions:
         parent = by_id.get(a.parent) if a.parent else None
-        if parent is not None and a.speaker is not None and a.speaker == parent.speaker and _is_belief(doc, a, lex):
+        if (parent is not None and a.speaker is not None and a.speaker == parent.speaker and _by_pronoun(doc, a)
+                and _is_belief(doc, a, lex)):
             folded[a.id] = parent.id
     if not folded:
         return doc
