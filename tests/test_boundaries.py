@@ -223,12 +223,14 @@ def test_moves_never_change_the_nesting_or_cross_another_attribution() -> None:
     assert [cue for _, _, cue, _ in got] == ["said", "told"]
 
 
+def _content_after_said(text: str, content: str) -> tuple[TokenTable, tuple[int, int], tuple[int, int]]:
+    """The token table of ``text``, where "said" is, and where ``content`` is."""
+    return TokenTable(_parsed(text).parsed, text), _at(text, "said"), _at(text, content)
+
+
 def test_half_of_a_two_apostrophe_quotation_is_refused() -> None:
     text = "Berg said the plan was ''a dead end for the town'' and left."
-    doc = _parsed(text)
-    table = TokenTable(doc.parsed, text)
-    said = _at(text, "said")
-    span = _at(text, "the plan was")
+    table, said, span = _content_after_said(text, "the plan was")
     into_the_quote = BoundaryModel({"content.end": {"r=+1": 50.0}})  # one token on: the opening ''
     assert adjust_spans(table, into_the_quote, "content", [span], [said], "indirect", said[0]) == [span]
     whole = BoundaryModel({"content.end": {"N.w=and": 50.0}})  # to the closing '': the quotation whole
@@ -238,13 +240,10 @@ def test_half_of_a_two_apostrophe_quotation_is_refused() -> None:
 
 def test_the_closing_mark_of_a_single_quotation_is_not_taken_alone() -> None:
     # the seeds' "… Russia's demand ‘to surrender Mariupol,’ …": a content inside the single
-    # quotation may not take its closing mark without the opening one; an apostrophe may
-    # be passed ("Kyiv’s")
+    # quotation may not take its closing mark without the opening one; an apostrophe
+    # ("Kyiv’s") is no quotation mark
     text = "Ann said Kyiv’s answer to the ‘demand to surrender the port,’ was no, and left."
-    doc = _parsed(text)
-    table = TokenTable(doc.parsed, text)
-    said = _at(text, "said")
-    span = _at(text, "to surrender the port")
+    table, said, span = _content_after_said(text, "to surrender the port")
     onto_the_mark = BoundaryModel({"content.end": {"N.w=was": 50.0}})  # past ",’" to "was"
     assert adjust_spans(table, onto_the_mark, "content", [span], [said], "indirect", said[0]) == [span]
     assert _marks(text, [(0, len(text))]) == 2  # ‘ and ’ of the quotation, not Kyiv’s apostrophe

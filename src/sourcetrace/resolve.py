@@ -210,6 +210,7 @@ class _Resolver:
         self.text = doc.text
         self.sdoc = doc.parsed
         self.mentions: list[_Mention] = []
+        self.by_id = {a.id: a for a in doc.attributions}
 
     def mention(self, span: Span, *, ner_label: str | None = None, attr: str | None = None) -> _Mention:
         span = _strip_span(self.text, span)
@@ -321,7 +322,7 @@ class _Resolver:
         low = m.text.lower()
         if low not in _SUBJECT_PRONOUNS or self._in_quote(m.span[0]):
             return None
-        by_id = {a.id: a for a in self.doc.attributions}
+        by_id = self.by_id
         for aid in m.attrs:
             parent = by_id.get(by_id[aid].parent) if aid in by_id and by_id[aid].parent else None
             src = next((x for x in self.mentions if parent is not None and parent.id in x.attrs), None)
