@@ -225,6 +225,46 @@ def test_attribution_title_case_headline_frame(analyze_text) -> None:  # type: i
         assert _roles(doc, _by_cue(doc, "Says")) == ("Harbour Board", "Says", "Ferry Fares Will Rise In May")
 
 
+def _headline_rows(words: str) -> str:
+    """Every word of a title line parsed as one noun phrase, as title case often is."""
+    toks = words.split()
+    root = max(i for i, w in enumerate(toks) if w not in {".", ":"})
+    return "\n".join(
+        f"{w} . PUNCT punct {root}" if w in {".", ":"} else
+        f"{w} {'NNS' if w.endswith('s') else 'NNP'} PROPN {'ROOT' if i == root else 'compound'} {root}"
+        for i, w in enumerate(toks))
+
+
+def test_attribution_headline_verb_the_tagger_read_as_a_noun() -> None:
+    from sourcetrace.attribution.rules import find_frames
+
+    cases = {
+        # a bare cue form after a plural subject
+        "Harbour Pilots Blast Ferry Plan .": [("Harbour Pilots", "Blast", "Ferry Plan")],
+        # "Reports" is a noun of the subject: the verb after it is the cue
+        "Harbour Reports Show Ferry Delays .": [("Harbour Reports", "Show", "Ferry Delays")],
+        # a label before a colon is no source
+        "The Latest : Harbour Board Rejects Ferry Plan .": [("Harbour Board", "Rejects", "Ferry Plan")],
+        # an adverb joins the cue
+        "Harbour Board Just Rejected Ferry Plan .": [("Harbour Board", "Just Rejected", "Ferry Plan")],
+        # passive and naming: no frame ("Accused Of" names no accuser)
+        "Ferry Captain Accused Of Fraud .": [],
+        # a singular subject takes no bare form: "Harbour Plan Support Grows"
+        "Harbour Plan Support Grows .": [],
+        # two sentences are not a title
+        "Pilots Blast Plan . Board Rejects Pilots .": [],
+    }
+    for words, expected in cases.items():
+        sdoc = _parsed(_headline_rows(words))
+        assert [_frame_roles(sdoc, f) for f in find_frames(sdoc)] == expected, words
+
+
+def test_attribution_headline_rule_only_reads_a_title_line(analyze_text) -> None:  # type: ignore[no-untyped-def]
+    # the first line has its own frame: the headline rule adds nothing
+    doc = analyze_text("Port director Anna Berg said the harbour will reopen.\n\nThe board met on Monday.")
+    assert [_roles(doc, a) for a in doc.attributions] == [("Port director Anna Berg", "said", "the harbour will reopen")]
+
+
 def test_attribution_headline_frame_needs_no_parse_of_it() -> None:
     from sourcetrace.attribution.rules import find_frames
 

@@ -49,6 +49,10 @@ _LABELS = {"opinion", "related", "update", "updated", "editor's note", "note", "
            "advertisement", "source", "sources", "correction", "disclosure", "getty images", "the latest", "name",
            "email", "e-mail", "paid notice", "delegate update", "stat of the week", "breaking", "breaking news"}
 _FINITE = {"VBD", "VBZ", "VBP", "MD"}
+_HEADLINE_MAX = 25  # tokens: a longer first line is a paragraph, not a title
+_HEADLINE_ADVERBS = {"just", "now", "also", "finally", "still", "again"}
+_HEADLINE_OPENERS = {"the", "a", "an", "in", "on", "at", "as", "after", "before", "if", "why", "how", "what", "when",
+                     "with", "for", "via", "by", "from", "to", "this", "that", "these", "those"}
 _SAID_THINGS = {"thing", "things", "something", "nothing", "anything", "everything", "word", "words", "same",
                 "much", "little", "lot", "this", "that", "so", "otherwise", "more", "less"}  # "said the same thing"
 _CASE_NOUNS = {"case", "point", "observation", "argument"}  # "made the case that …"
@@ -937,6 +941,7 @@ class _Extractor:
                 elif tok.lower_ in self.lex.nouns and tok.pos_ in {"NOUN", "PROPN"}:
                     self.nominal(sent, tok)
         self.punctuation_frames()
+        self.headline_frame()
         return self.frames
 
     def punctuation_frames(self) -> None:
@@ -974,6 +979,71 @@ class _Extractor:
                     src = _dash_name(text, start + m.start(2), start + m.end(2))
                     self.frames.append(Frame(cue=[(dash, dash + 1)], source=[src], content=[quote],
                                              cue_class="speech", lemma="―"))
+
+    def headline_frame(self) -> None:
+        """A title line the parser misread: in "Rose Bowl Skywriters Blast Trump." or "The
+        Latest: Clinton tells voters she's with them" title case and headline grammar fool the
+        tagger ("Blast" a noun), so no verb rule fires. Where the first paragraph is one short
+        line with no frame of its own, the first cue-verb form after a name-like subject is
+        read as the cue, the words before it as the source and the rest as the content."""
+        if not self.lay.para_starts:
+            return
+        start, end = self.lay.para_starts[0], self.lay.para_ends[0]
+        if "\n" in self.text[start:end] or any(f.cue and start <= f.cue[0][0] < end for f in self.frames):
+            return
+        toks = [t for t in self.sdoc if start <= t.idx < end and not t.is_space]
+        if not 3 <= len(toks) <= _HEADLINE_MAX or any(
+            t.text in {".", "?", "!"} and nxt.text not in _QUOTE_CHARS for t, nxt in zip(toks, toks[1:], strict=False)
+        ):
+            return  # two sentences: not a title
+        first = 0
+        colon = next((i for i, t in enumerate(toks) if t.text == ":"), None)
+        if colon is not None:
+            label = self.text[toks[0].idx : toks[colon].idx].strip()
+            if label.lower().replace("’", "'") not in _LABELS and not label.isupper():
+                return  # "Trump: …" is the speaker-colon rule's; "Clinton Wades In: …" is a clause
+            first = colon + 1
+        for i in range(first + 1, len(toks) - 1):
+            cue = self._headline_cue(toks, first, i)
+            if cue is None:
+                continue
+            rest = toks[i + len(cue) - (cue[0] is not toks[i]) :]
+            semi = next((k for k, t in enumerate(rest) if t.text == ";"), len(rest))
+            content = _trim(self.text, (rest[0].idx, rest[semi - 1].idx + len(rest[semi - 1]))) if semi else None
+            source = _trim(self.text, (toks[first].idx, cue[0].idx))
+            lemma = self.lex.lemma(toks[i].text) or ""
+            if content and source:
+                self.frames.append(Frame(cue=[(cue[0].idx, cue[-1].idx + len(cue[-1]))], source=[source],
+                                         content=[content], cue_class=self.lex.verb_class[lemma], lemma=lemma))
+            return
+
+    def _headline_cue(self, toks: list[Token], first: int, i: int) -> list[Token] | None:
+        """The cue of a headline frame if toks[i] is one: a cue verb's finite form after a
+        subject of nouns and names, not a noun of that subject ("Leaked Documents Reveal …")."""
+        tok, nxt = toks[i], toks[i + 1]
+        lemma = self.lex.lemma(tok.text)
+        if lemma is None or lemma == "make" or tok.lower_.endswith("ing"):
+            return None
+        subject = toks[first:i]
+        if subject[-1].text == ",":  # "Trump, Ryan, Pledge To Work Together"
+            subject = subject[:-1]
+        last = subject[-1]
+        if last.lower_ in _HEADLINE_ADVERBS:  # "Trump Just Responded To …": the adverb joins the cue
+            subject = subject[:-1]
+        if not subject or subject[-1].tag_ not in {"NN", "NNS", "NNP", "NNPS", "PRP"} or subject[-1].lower_.endswith(("’s", "'s")):
+            return None
+        if subject[0].lower_ in _HEADLINE_OPENERS or any(t.tag_ in _FINITE or t.text in _QUOTE_CHARS + ":;" for t in subject):
+            return None
+        if tok.lower_ == lemma and not subject[-1].lower_.endswith("s"):
+            return None  # a bare form needs a plural subject ("Skywriters Blast Trump")
+        if tok.lower_.endswith("ed") and nxt.lower_ in {"by", "of", "as"}:
+            return None  # "Suspect Named By Police", "Accused Of …": passive or naming
+        if nxt.tag_ in _FINITE or self.lex.lemma(nxt.text) is not None and nxt.lower_ not in self.lex.topic_preps.get(lemma, ()):
+            return None  # the verb comes later: "Media Reports Reveal …", "Jobs report gives …"
+        cue = [last, tok] if last is not subject[-1] else [tok]
+        if nxt.lower_ in self.lex.particles.get(lemma, ()) + self.lex.topic_preps.get(lemma, ()):
+            cue.append(nxt)
+        return cue
 
     def _headline_clause(self, name: str) -> bool:
         """'Carly Fiorina Endorses Ted Cruz: …', 'Clinton Wades In: …', 'FIX IS IN: …': a
