@@ -47,7 +47,8 @@ _DASH_SPEAKER = re.compile(r"([―—–])\s*((?:[A-Z][\w.’'-]*\s?){1,5})\s*$"
 _HEADLINE_FRAME = re.compile(r"^\s*(\S.*?\S),\s+((?:[A-Z][\w’'.-]*\s+){1,5})([A-Z][a-z]+s)\.?\s*$")
 _LABELS = {"opinion", "related", "update", "updated", "editor's note", "note", "photo", "video", "watch", "read more",
            "advertisement", "source", "sources", "correction", "disclosure", "getty images", "the latest", "name",
-           "email", "e-mail", "paid notice", "delegate update", "stat of the week", "breaking", "breaking news"}
+           "email", "e-mail", "paid notice", "delegate update", "stat of the week", "breaking", "breaking news",
+           "byline", "contributing", "twitter", "facebook", "instagram", "follow"}
 _FINITE = {"VBD", "VBZ", "VBP", "MD"}
 _HEADLINE_MAX = 25  # tokens: a longer first line is a paragraph, not a title
 _HEADLINE_ADVERBS = {"just", "now", "also", "finally", "still", "again"}
@@ -55,6 +56,7 @@ _HEADLINE_OPENERS = {"the", "a", "an", "in", "on", "at", "as", "after", "before"
                      "with", "for", "via", "by", "from", "to", "this", "that", "these", "those"}
 _SAID_THINGS = {"thing", "things", "something", "nothing", "anything", "everything", "word", "words", "same",
                 "much", "little", "lot", "this", "that", "so", "otherwise", "more", "less"}  # "said the same thing"
+_ANSWER_WORDS = {"yes", "no", "so"}  # "said yes", "said so": the whole of what was said
 _CASE_NOUNS = {"case", "point", "observation", "argument"}  # "made the case that …"
 _HEADLINE_VERBS = {"is", "are", "was", "were", "wades", "wins", "won", "takes", "gets", "goes", "has", "have"}
 _TELL_THAT = {"tell", "inform", "assure", "remind", "warn"}  # "tells us X is …": recipient, then a bare clause
@@ -950,7 +952,8 @@ class _Extractor:
         for start, end in zip(self.lay.para_starts, self.lay.para_ends, strict=True):
             line = text[start:end]
             m = _SPEAKER_COLON.match(line)
-            if m and m.group(1).strip().lower().replace("’", "'") not in _LABELS and not self._headline_clause(m.group(1)):
+            if (m and m.group(1).strip().lower().replace("’", "'") not in _LABELS and not self._headline_clause(m.group(1))
+                    and not self._one_word_no_noun(start + m.start(1), start + m.end(1))):
                 body = _trim(text, (start + m.end() - 1, end))
                 if body and not _tally_or_list(text[body[0] : body[1]]):
                     colon = start + m.end(1)
@@ -1044,6 +1047,13 @@ class _Extractor:
         if nxt.lower_ in self.lex.particles.get(lemma, ()) + self.lex.topic_preps.get(lemma, ()):
             cue.append(nxt)
         return cue
+
+    def _one_word_no_noun(self, start: int, end: int) -> bool:
+        """'Wow: …', 'Revealed: …', 'Look: …', 'Contributing: …': one word before a colon that
+        the tagger calls no noun is an interjection or a label, not a speaker ('Poll: …' and
+        'Historians: …' are nouns, 'Sanders: …' a name)."""
+        span = self.sdoc.char_span(start, end, alignment_mode="expand")
+        return span is not None and len(span) == 1 and not span[0].tag_.startswith("NN")
 
     def _headline_clause(self, name: str) -> bool:
         """'Carly Fiorina Endorses Ted Cruz: …', 'Clinton Wades In: …', 'FIX IS IN: …': a
@@ -1147,7 +1157,8 @@ class _Extractor:
                 content_toks = [t for c in verb.children if c.dep_ in {"xcomp", "obj", "dobj", "attr", "oprd"} for t in c.subtree]
             self.add(self.make(cue, agent, _spans_of(self.text, content_toks), cls, lemma))
             return
-        if cls in {"report", "speech_strong", "allege"} and not self._has_own_object(verb, lemma):
+        if (cls in {"report", "speech_strong", "allege"} and not self._has_own_object(verb, lemma)
+                and self._answer_word(verb, cue) is None):
             surface = self.final_frame_surface(sent, cue)
             if surface is not None and (subj is None or subj.i >= surface[0][0].i):
                 quoted = self.quote_frame(surface[0][0].idx, verb.idx + len(verb.text), verb.idx)
@@ -1216,6 +1227,24 @@ class _Extractor:
             and any(t.pos_ in {"NOUN", "PROPN", "PRON"} for t in toks)
         )
 
+    def _answer_word(self, verb: Token, cue: list[Token]) -> Token | None:
+        """'46 percent of voters said yes', 'half said so in the earlier poll': the answer word
+        right after the cue is all that was said (before, the frame took the clause before it)."""
+        k = max(t.i for t in cue) + 1
+        if k >= len(self.sdoc):
+            return None
+        tok = self.sdoc[k]
+        if tok.lower_ not in _ANSWER_WORDS or tok.dep_ == "det" or any(True for _ in tok.children):
+            return None
+        if any(c.dep_ in {"ccomp", "xcomp"} and c.i > k for c in verb.children):
+            return None  # "said so in a speech that …": the clause is what was said
+        # the parser may hang the word on what follows ("so in the spring"): then it must be
+        # followed by punctuation or a preposition, not by what it modifies ("so many")
+        nxt = self.sdoc[k + 1] if k + 1 < len(self.sdoc) else None
+        if tok.head.i == verb.i or nxt is None or nxt.is_punct or nxt.pos_ == "ADP":
+            return tok
+        return None
+
     def content_for(self, sent: SpacySpan, verb: Token, lemma: str, cue: list[Token], subj: Token | None) -> list[CharSpan]:
         cls = self.lex.verb_class[lemma]
         comp = self.complement(verb, lemma)
@@ -1224,6 +1253,9 @@ class _Extractor:
         last = max(frame_toks, key=lambda t: t.i)
         frame_start = first.idx
         frame_end = max(t.idx + len(t.text) for t in frame_toks)
+        answer = self._answer_word(verb, cue)
+        if answer is not None:
+            return _spans_of(self.text, [answer])
         # "said …, adding that Trump's campaign will …": the that-clause, not the next quotation
         if lemma == "add" and comp is not None and comp[1] == "ccomp" and comp[0][0].lower_ == "that":
             return _spans_of(self.text, comp[0])
@@ -1515,9 +1547,11 @@ class _Extractor:
         if obj is None:
             return
         # the source runs from "to" up to the first comma, quote mark or clause boundary
+        # (its first word is never a verb: "according to exit polls", "to state records", where
+        # the tagger read an infinitive)
         stop = to.i + 1
         while stop < sent.end and self.sdoc[stop].text not in _QUOTE_CHARS + ",;:" and not self.sdoc[stop].is_space \
-                and not (self.sdoc[stop].pos_ in {"VERB", "AUX"} and self.sdoc[stop].tag_ != "VBN"):
+                and not (self.sdoc[stop].pos_ in {"VERB", "AUX"} and self.sdoc[stop].tag_ != "VBN" and stop > to.i + 1):
             stop += 1
         src_toks = _trim_np([self.sdoc[k] for k in range(to.i + 1, stop)])
         if not src_toks:
