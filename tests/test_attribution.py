@@ -458,6 +458,16 @@ def test_attribution_answer_word_is_the_content(analyze_text) -> None:  # type: 
     assert _roles(doc, _by_cue(doc, "said"))[2].endswith("the tax would rise")
 
 
+def test_attribution_what_a_study_finds(analyze_text) -> None:  # type: ignore[no-untyped-def]
+    # a poll or a survey finds a noun phrase or a small clause, not only a that-clause
+    doc = analyze_text("The April survey found the mayor leading her rival by seven points.")
+    assert _roles(doc, _by_cue(doc, "found")) == ("The April survey", "found", "the mayor leading her rival by seven points")
+    doc = analyze_text("A harbour poll found wide support for the new ferry.")
+    assert _roles(doc, _by_cue(doc, "found"))[2] == "wide support for the new ferry"
+    # anyone else finding a thing reports nothing
+    assert not analyze_text("The divers found the ferry's anchor in the mud.").attributions
+
+
 def test_attribution_cue_takes_the_adverbs_of_its_verb_group(analyze_text) -> None:  # type: ignore[no-untyped-def]
     doc = analyze_text("The mayor also said the bridge was safe.")
     assert _roles(doc, doc.attributions[0]) == ("The mayor", "also said", "the bridge was safe")

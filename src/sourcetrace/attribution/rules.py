@@ -56,6 +56,8 @@ _HEADLINE_OPENERS = {"the", "a", "an", "in", "on", "at", "as", "after", "before"
                      "with", "for", "via", "by", "from", "to", "this", "that", "these", "those"}
 _SAID_THINGS = {"thing", "things", "something", "nothing", "anything", "everything", "word", "words", "same",
                 "much", "little", "lot", "this", "that", "so", "otherwise", "more", "less"}  # "said the same thing"
+_STUDY_NOUNS = {"polls", "surveys", "studies", "inquiry", "investigation", "review", "audit", "research", "paper",
+                "researchers", "pollsters", "census", "data"}  # with the lexicon's report nouns: "the poll found …"
 _ANSWER_WORDS = {"yes", "no", "so"}  # "said yes", "said so": the whole of what was said
 _CASE_NOUNS = {"case", "point", "observation", "argument"}  # "made the case that …"
 _HEADLINE_VERBS = {"is", "are", "was", "were", "wades", "wins", "won", "takes", "gets", "goes", "has", "have"}
@@ -627,6 +629,13 @@ class _Extractor:
                 g.dep_ in {"case", "mark"} and g.lower_ in particles and g.i == verb.i + 1 for g in child.children
             ):
                 return [t for t in _subtree_span(child) if t.i != verb.i + 1], "obj"
+        if lemma == "find" and self._study_subject(verb):
+            # "A CNN survey found 90 percent support for …", "The April poll found Clinton
+            # leading by seven points": what a study finds may be a noun phrase or a small clause
+            after = [c for c in verb.children if c.i > verb.i and c.dep_ not in {"punct", "cc", "conj"}]
+            obj = next((c for c in after if c.dep_ in {"obj", "dobj"}), None)
+            if obj is not None:
+                return [self.sdoc[k] for k in range(obj.left_edge.i, max(c.right_edge.i for c in after) + 1)], "obj"
         if lemma in self.lex.nominal_object:
             for child in verb.children:
                 if child.dep_ in {"obj", "dobj"} and child.i > verb.i:
@@ -640,6 +649,11 @@ class _Extractor:
                         toks = toks + list(charge.subtree)
                     return toks, "obj"
         return None
+
+    def _study_subject(self, verb: Token) -> bool:
+        """The verb's subject is a poll, a survey, a study or the like (what it finds is a report)."""
+        subj = next((c for c in verb.children if c.dep_ in _SUBJ), None)
+        return subj is not None and subj.lower_ in self.lex.report_nouns | _STUDY_NOUNS
 
     def _topic_prep(self, comp: tuple[list[Token], str] | None) -> Token | None:
         """The preposition of a topic complement ("spoke about the loan"), which joins the cue."""
