@@ -468,6 +468,13 @@ def test_attribution_what_a_study_finds(analyze_text) -> None:  # type: ignore[n
     assert not analyze_text("The divers found the ferry's anchor in the mud.").attributions
 
 
+def test_attribution_asked_someone_to_do_something(analyze_text) -> None:  # type: ignore[no-untyped-def]
+    # the parser hangs "to stand" on "the congregation" (an acl), not on "asked"
+    doc = analyze_text("The pastor asked the congregation to stand for the anthem.")
+    src, cue, content = _roles(doc, _by_cue(doc, "asked"))
+    assert (src, cue) == ("The pastor", "asked") and content.endswith("to stand for the anthem")
+
+
 def test_attribution_cue_takes_the_adverbs_of_its_verb_group(analyze_text) -> None:  # type: ignore[no-untyped-def]
     doc = analyze_text("The mayor also said the bridge was safe.")
     assert _roles(doc, doc.attributions[0]) == ("The mayor", "also said", "the bridge was safe")

@@ -63,6 +63,7 @@ _CASE_NOUNS = {"case", "point", "observation", "argument"}  # "made the case tha
 _HEADLINE_VERBS = {"is", "are", "was", "were", "wades", "wins", "won", "takes", "gets", "goes", "has", "have"}
 _TELL_THAT = {"tell", "inform", "assure", "remind", "warn"}  # "tells us X is …": recipient, then a bare clause
 _TELLING = _TELL_THAT | {"ask", "brief", "notify", "advise"}  # take a recipient
+_URGING = {"urge", "encourage", "beg", "order", "implore", "press"}  # "urged the judge to …"
 _RECIPIENTS = {"us", "me", "him", "her", "them", "reporters", "journalists", "listeners", "viewers", "readers"}
 _CLAIM_NOUNS = {"claim", "claims", "allegation", "allegations", "statement", "accusation", "assertion", "announcement"}
 _FIRST_PERSON = {"i", "we", "you"}
@@ -578,6 +579,13 @@ class _Extractor:
                     # "told reporters that": the recipient is not content
                     return toks, "ccomp"
                 return toks, "ccomp-before"
+        if lemma in _TELLING | _URGING:
+            # "asked the network to donate …": the parser hung the infinitive on the recipient
+            obj = next((c for c in verb.children if c.dep_ in {"obj", "dobj"} and c.i > verb.i), None)
+            inf = obj and next((c for c in obj.children if c.dep_ == "acl" and c.i > obj.i
+                                and c.left_edge.lower_ == "to" and c.left_edge.i > obj.i), None)
+            if inf is not None:
+                return _subtree_span(inf), "xcomp"
         if lemma in {"see", "view", "regard", "consider"}:
             # "see Clinton as the stronger candidate", "regards Jerusalem as its capital": the
             # object and what it is seen as (a clause after "as" is another event: "saw him as he left")
