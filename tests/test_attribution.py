@@ -475,6 +475,16 @@ def test_attribution_asked_someone_to_do_something(analyze_text) -> None:  # typ
     assert (src, cue) == ("The pastor", "asked") and content.endswith("to stand for the anthem")
 
 
+def test_attribution_said_then_a_clause_the_parser_did_not_make(analyze_text) -> None:  # type: ignore[no-untyped-def]
+    # the parser reads "the days" as a time adverbial and hangs the "when" clause on "said"
+    text = "Hemsley, the co-author of a book about the rapid spread of news, said the days when the town had one story were over."
+    doc = Document("t", text, attributions=extract_attributions_by_rules(text))
+    assert _roles(doc, _by_cue(doc, "said"))[2] == "the days when the town had one story were over"
+    # no finite verb after "said": nothing is made up
+    text = "The harbour master said goodbye."
+    assert not extract_attributions_by_rules(text)
+
+
 def test_attribution_cue_takes_the_adverbs_of_its_verb_group(analyze_text) -> None:  # type: ignore[no-untyped-def]
     doc = analyze_text("The mayor also said the bridge was safe.")
     assert _roles(doc, doc.attributions[0]) == ("The mayor", "also said", "the bridge was safe")

@@ -1341,7 +1341,20 @@ class _Extractor:
             following = self.following_clause(sent, max(cue, key=lambda t: t.i))
             if following:
                 return following
+        if lemma == "say" and subj is not None:
+            return self._bare_clause_after(sent, max(cue, key=lambda t: t.i))
         return []
+
+    def _bare_clause_after(self, sent: SpacySpan, after: Token) -> list[CharSpan]:
+        """'Hemsley, the co-author of …, said the days when the nation had one story were over.':
+        the parser made no clause of what follows "said" (here an adverbial "the days" and a
+        "when" clause); if the rest of the sentence starts with a word and holds a finite verb,
+        it is what was said."""
+        rest = [t for t in self.sdoc[after.i + 1 : sent.end] if not t.is_space]
+        if not rest or not rest[0].is_alpha or not any(t.tag_ in _FINITE for t in rest):
+            return []
+        trimmed = _trim(self.text, (rest[0].idx, rest[-1].idx + len(rest[-1])))
+        return [trimmed] if trimmed else []
 
     def _as_frame(self, sent: SpacySpan, verb: Token, subj: Token | None) -> list[CharSpan]:
         """'…, as the report noted.', 'As the mayor put it on Monday, …', 'The bridge, as she
