@@ -229,14 +229,24 @@ def test_attribution_title_case_headline_frame(analyze_text) -> None:  # type: i
         assert _roles(doc, _by_cue(doc, "Says")) == ("Harbour Board", "Says", "Ferry Fares Will Rise In May")
 
 
-def _headline_rows(words: str) -> str:
-    """Every word of a title line parsed as one noun phrase, as title case often is."""
+def _headline_doc(words: str):  # type: ignore[no-untyped-def]
+    """A title line over a one-sentence body, every word of the title parsed as one noun
+    phrase, as title case often is."""
+    from spacy.tokens import Doc
+
+    from sourcetrace.nlp import load_model
+
     toks = words.split()
     root = max(i for i, w in enumerate(toks) if w not in {".", ":"})
-    return "\n".join(
-        f"{w} . PUNCT punct {root}" if w in {".", ":"} else
-        f"{w} {'NNS' if w.endswith('s') else 'NNP'} PROPN {'ROOT' if i == root else 'compound'} {root}"
-        for i, w in enumerate(toks))
+    n = len(toks)
+    body = ["\n\n", "Crews", "met", "."]  # the paragraph break is a token of its own
+    tags = ["." if w in {".", ":"} else ("NNS" if w.endswith("s") else "NNP") for w in toks] + ["_SP", "NNS", "VBD", "."]
+    pos = ["PUNCT" if w in {".", ":"} else "PROPN" for w in toks] + ["SPACE", "NOUN", "VERB", "PUNCT"]
+    deps = ["punct" if w in {".", ":"} else ("ROOT" if i == root else "compound") for i, w in enumerate(toks)]
+    deps += ["dep", "nsubj", "ROOT", "punct"]
+    heads = [root] * n + [root, n + 2, n + 2, n + 2]
+    spaces = [i + 1 < n and toks[i + 1] not in {".", ":"} for i in range(n)] + [False, True, False, False]
+    return Doc(load_model().vocab, words=toks + body, spaces=spaces, tags=tags, pos=pos, deps=deps, heads=heads)
 
 
 def test_attribution_headline_verb_the_tagger_read_as_a_noun() -> None:
@@ -259,8 +269,12 @@ def test_attribution_headline_verb_the_tagger_read_as_a_noun() -> None:
         "Pilots Blast Plan . Board Rejects Pilots .": [],
     }
     for words, expected in cases.items():
-        sdoc = _parsed(_headline_rows(words))
+        sdoc = _headline_doc(words)
         assert [_frame_roles(sdoc, f) for f in find_frames(sdoc)] == expected, words
+    # a text of one line is a sentence, not a title over a body
+    sdoc = _parsed("\n".join(f"{w} NNP PROPN compound 4" if i != 4 else f"{w} NN NOUN ROOT 4"
+                               for i, w in enumerate("Harbour Pilots Blast Ferry Plan".split())))
+    assert find_frames(sdoc) == []
 
 
 def test_attribution_headline_rule_only_reads_a_title_line(analyze_text) -> None:  # type: ignore[no-untyped-def]

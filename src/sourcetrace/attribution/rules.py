@@ -1016,6 +1016,8 @@ class _Extractor:
         start, end = self.lay.para_starts[0], self.lay.para_ends[0]
         if "\n" in self.text[start:end] or any(f.cue and start <= f.cue[0][0] < end for f in self.frames):
             return
+        if len(self.lay.para_starts) < 2:
+            return  # a title stands over a body; a text of one line is a sentence
         toks = [t for t in self.sdoc if start <= t.idx < end and not t.is_space]
         if not 3 <= len(toks) <= _HEADLINE_MAX or any(
             t.text in {".", "?", "!"} and nxt.text not in _QUOTE_CHARS for t, nxt in zip(toks, toks[1:], strict=False)
@@ -1342,17 +1344,19 @@ class _Extractor:
             if following:
                 return following
         if lemma == "say" and subj is not None:
-            return self._bare_clause_after(sent, max(cue, key=lambda t: t.i))
+            return self._bare_clause_after(sent, verb, max(cue, key=lambda t: t.i))
         return []
 
-    def _bare_clause_after(self, sent: SpacySpan, after: Token) -> list[CharSpan]:
+    def _bare_clause_after(self, sent: SpacySpan, verb: Token, after: Token) -> list[CharSpan]:
         """'Hemsley, the co-author of …, said the days when the nation had one story were over.':
         the parser made no clause of what follows "said" (here an adverbial "the days" and a
         "when" clause); if the rest of the sentence starts with a word and holds a finite verb,
         it is what was said."""
         rest = [t for t in self.sdoc[after.i + 1 : sent.end] if not t.is_space]
-        if not rest or not rest[0].is_alpha or not any(t.tag_ in _FINITE for t in rest):
-            return []
+        if not rest or not rest[0].is_alpha or any(c.dep_ in {"obj", "dobj"} and c.i > after.i for c in verb.children):
+            return []  # "said a prayer": an object of its own
+        if not any(t.tag_ in _FINITE and not (t.dep_ == "conj" and t.head.i == verb.i) for t in rest):
+            return []  # "said a prayer and left": the finite verb is the speaker's next act
         trimmed = _trim(self.text, (rest[0].idx, rest[-1].idx + len(rest[-1])))
         return [trimmed] if trimmed else []
 
