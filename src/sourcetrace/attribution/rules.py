@@ -1009,8 +1009,9 @@ class _Extractor:
         """A title line the parser misread: in "Rose Bowl Skywriters Blast Trump." or "The
         Latest: Clinton tells voters she's with them" title case and headline grammar fool the
         tagger ("Blast" a noun), so no verb rule fires. Where the first paragraph is one short
-        line with no frame of its own, the first cue-verb form after a name-like subject is
-        read as the cue, the words before it as the source and the rest as the content."""
+        line with no frame of its own and a body follows it, the first cue-verb form after a
+        name-like subject is read as the cue, the words before it as the source and the rest
+        as the content."""
         if not self.lay.para_starts:
             return
         start, end = self.lay.para_starts[0], self.lay.para_ends[0]
@@ -1034,7 +1035,7 @@ class _Extractor:
             cue = self._headline_cue(toks, first, i)
             if cue is None:
                 continue
-            rest = toks[i + len(cue) - (cue[0] is not toks[i]) :]
+            rest = toks[i + 1 + (cue[-1] is not toks[i]) :]  # after the verb and its particle
             semi = next((k for k, t in enumerate(rest) if t.text == ";"), len(rest))
             content = _trim(self.text, (rest[0].idx, rest[semi - 1].idx + len(rest[semi - 1]))) if semi else None
             source = _trim(self.text, (toks[first].idx, cue[0].idx))
