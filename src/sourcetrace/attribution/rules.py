@@ -1019,7 +1019,8 @@ class _Extractor:
             return
         if len(self.lay.para_starts) < 2:
             return  # a title stands over a body; a text of one line is a sentence
-        toks = [t for t in self.sdoc if start <= t.idx < end and not t.is_space]
+        line = self.sdoc.char_span(start, end, alignment_mode="expand")
+        toks = [t for t in line if not t.is_space] if line is not None else []
         if not 3 <= len(toks) <= _HEADLINE_MAX or any(
             t.text in {".", "?", "!"} and nxt.text not in _QUOTE_CHARS for t, nxt in zip(toks, toks[1:], strict=False)
         ):
