@@ -490,10 +490,10 @@ def test_attribution_asked_someone_to_do_something(analyze_text) -> None:  # typ
 
 
 def test_attribution_said_then_a_clause_the_parser_did_not_make(analyze_text) -> None:  # type: ignore[no-untyped-def]
-    # the parser reads "the days" as a time adverbial and hangs the "when" clause on "said"
-    text = "Hemsley, the co-author of a book about the rapid spread of news, said the days when the town had one story were over."
+    # the parser reads "the years" as a time adverbial and hangs the "when" clause on "said"
+    text = "The historian, author of a book about the old ferry lines, said the years when the port had one ferry were over."
     doc = Document("t", text, attributions=extract_attributions_by_rules(text))
-    assert _roles(doc, _by_cue(doc, "said"))[2] == "the days when the town had one story were over"
+    assert _roles(doc, _by_cue(doc, "said"))[2] == "the years when the port had one ferry were over"
     # no finite verb after "said": nothing is made up
     text = "The harbour master said goodbye."
     assert not extract_attributions_by_rules(text)

@@ -580,7 +580,7 @@ class _Extractor:
                     return toks, "ccomp"
                 return toks, "ccomp-before"
         if lemma in _TELLING | _URGING:
-            # "asked the network to donate …": the parser hung the infinitive on the recipient
+            # "asked the council to delay …": the parser hung the infinitive on the recipient
             obj = next((c for c in verb.children if c.dep_ in {"obj", "dobj"} and c.i > verb.i), None)
             inf = obj and next((c for c in obj.children if c.dep_ == "acl" and c.i > obj.i
                                 and c.left_edge.lower_ == "to" and c.left_edge.i > obj.i), None)
@@ -638,8 +638,8 @@ class _Extractor:
             ):
                 return [t for t in _subtree_span(child) if t.i != verb.i + 1], "obj"
         if lemma == "find" and self._study_subject(verb):
-            # "A CNN survey found 90 percent support for …", "The April poll found Clinton
-            # leading by seven points": what a study finds may be a noun phrase or a small clause
+            # "A harbour survey found wide support for …", "The May poll found the mayor
+            # leading by four points": what a study finds may be a noun phrase or a small clause
             after = [c for c in verb.children if c.i > verb.i and c.dep_ not in {"punct", "cc", "conj"}]
             obj = next((c for c in after if c.dep_ in {"obj", "dobj"}), None)
             if obj is not None:
@@ -1006,9 +1006,9 @@ class _Extractor:
                                              cue_class="speech", lemma="―"))
 
     def headline_frame(self) -> None:
-        """A title line the parser misread: in "Rose Bowl Skywriters Blast Trump." or "The
-        Latest: Clinton tells voters she's with them" title case and headline grammar fool the
-        tagger ("Blast" a noun), so no verb rule fires. Where the first paragraph is one short
+        """A title line the parser misread: in "Harbour Pilots Blast Ferry Plan." or "The
+        Latest: Mayor tells riders the fares will fall" title case and headline grammar fool
+        the tagger ("Blast" a noun), so no verb rule fires. Where the first paragraph is one short
         line with no frame of its own and a body follows it, the first cue-verb form after a
         name-like subject is read as the cue, the words before it as the source and the rest
         as the content."""
@@ -1030,7 +1030,7 @@ class _Extractor:
         if colon is not None:
             label = self.text[toks[0].idx : toks[colon].idx].strip()
             if label.lower().replace("’", "'") not in _LABELS and not label.isupper():
-                return  # "Trump: …" is the speaker-colon rule's; "Clinton Wades In: …" is a clause
+                return  # "Mayor: …" is the speaker-colon rule's; "Mayor Wades In: …" is a clause
             first = colon + 1
         for i in range(first + 1, len(toks) - 1):
             cue = self._headline_cue(toks, first, i)
@@ -1048,27 +1048,27 @@ class _Extractor:
 
     def _headline_cue(self, toks: list[Token], first: int, i: int) -> list[Token] | None:
         """The cue of a headline frame if toks[i] is one: a cue verb's finite form after a
-        subject of nouns and names, not a noun of that subject ("Leaked Documents Reveal …")."""
+        subject of nouns and names, not a noun of that subject ("Harbour Reports Show …")."""
         tok, nxt = toks[i], toks[i + 1]
         lemma = self.lex.lemma(tok.text)
         if lemma is None or lemma == "make" or tok.lower_.endswith("ing"):
             return None
         subject = toks[first:i]
-        if subject[-1].text == ",":  # "Trump, Ryan, Pledge To Work Together"
+        if subject[-1].text == ",":  # "Mayor, Council, Pledge New Ferry"
             subject = subject[:-1]
         last = subject[-1]
-        if last.lower_ in _HEADLINE_ADVERBS:  # "Trump Just Responded To …": the adverb joins the cue
+        if last.lower_ in _HEADLINE_ADVERBS:  # "Mayor Just Rejected …": the adverb joins the cue
             subject = subject[:-1]
         if not subject or subject[-1].tag_ not in {"NN", "NNS", "NNP", "NNPS", "PRP"} or subject[-1].lower_.endswith(("’s", "'s")):
             return None
         if subject[0].lower_ in _HEADLINE_OPENERS or any(t.tag_ in _FINITE or t.text in _QUOTE_CHARS + ":;" for t in subject):
             return None
         if tok.lower_ == lemma and not subject[-1].lower_.endswith("s"):
-            return None  # a bare form needs a plural subject ("Skywriters Blast Trump")
+            return None  # a bare form needs a plural subject ("Pilots Blast Plan")
         if tok.lower_.endswith("ed") and nxt.lower_ in {"by", "of", "as"}:
-            return None  # "Suspect Named By Police", "Accused Of …": passive or naming
+            return None  # "Captain Named By Board", "Accused Of …": passive or naming
         if nxt.tag_ in _FINITE or self.lex.lemma(nxt.text) is not None and nxt.lower_ not in self.lex.topic_preps.get(lemma, ()):
-            return None  # the verb comes later: "Media Reports Reveal …", "Jobs report gives …"
+            return None  # the verb comes later: "Harbour Reports Show …", "Fare report gives …"
         cue = [last, tok] if last is not subject[-1] else [tok]
         if nxt.lower_ in self.lex.particles.get(lemma, ()) + self.lex.topic_preps.get(lemma, ()):
             cue.append(nxt)
@@ -1077,7 +1077,7 @@ class _Extractor:
     def _one_word_no_noun(self, start: int, end: int) -> bool:
         """'Wow: …', 'Revealed: …', 'Look: …', 'Contributing: …': one word before a colon that
         the tagger calls no noun is an interjection or a label, not a speaker ('Poll: …' and
-        'Historians: …' are nouns, 'Sanders: …' a name)."""
+        'Historians: …' are nouns, 'Berg: …' a name)."""
         span = self.sdoc.char_span(start, end, alignment_mode="expand")
         return span is not None and len(span) == 1 and not span[0].tag_.startswith("NN")
 
@@ -1254,7 +1254,7 @@ class _Extractor:
         )
 
     def _answer_word(self, verb: Token, cue: list[Token]) -> Token | None:
-        """'46 percent of voters said yes', 'half said so in the earlier poll': the answer word
+        """'40 percent of riders said yes', 'half said so in the spring': the answer word
         right after the cue is all that was said (before, the frame took the clause before it)."""
         k = max(t.i for t in cue) + 1
         if k >= len(self.sdoc):
@@ -1350,8 +1350,8 @@ class _Extractor:
         return []
 
     def _bare_clause_after(self, sent: SpacySpan, verb: Token, after: Token) -> list[CharSpan]:
-        """'Hemsley, the co-author of …, said the days when the nation had one story were over.':
-        the parser made no clause of what follows "said" (here an adverbial "the days" and a
+        """'The historian, author of …, said the years when the port had one ferry were over.':
+        the parser made no clause of what follows "said" (here an adverbial "the years" and a
         "when" clause); if the rest of the sentence starts with a word and holds a finite verb,
         it is what was said."""
         rest = [t for t in self.sdoc[after.i + 1 : sent.end] if not t.is_space]
