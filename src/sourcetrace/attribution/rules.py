@@ -64,6 +64,7 @@ _HEADLINE_VERBS = {"is", "are", "was", "were", "wades", "wins", "won", "takes", 
 _TELL_THAT = {"tell", "inform", "assure", "remind", "warn"}  # "tells us X is …": recipient, then a bare clause
 _TELLING = _TELL_THAT | {"ask", "brief", "notify", "advise"}  # take a recipient
 _URGING = {"urge", "encourage", "beg", "order", "implore", "press"}  # "urged the judge to …"
+_ASKS_SOMEONE_TO = _TELLING | _URGING  # a recipient, then an infinitive
 _RECIPIENTS = {"us", "me", "him", "her", "them", "reporters", "journalists", "listeners", "viewers", "readers"}
 _CLAIM_NOUNS = {"claim", "claims", "allegation", "allegations", "statement", "accusation", "assertion", "announcement"}
 _FIRST_PERSON = {"i", "we", "you"}
@@ -333,6 +334,7 @@ class _Extractor:
         self.frames: list[Frame] = []
         self.used_cues: set[int] = set()
         self.venues = lex.report_nouns | _VENUES  # where something was said, not what
+        self.studies = lex.report_nouns | _STUDY_NOUNS  # what finds something: "the poll found …"
 
     # --- cue classification
 
@@ -579,7 +581,7 @@ class _Extractor:
                     # "told reporters that": the recipient is not content
                     return toks, "ccomp"
                 return toks, "ccomp-before"
-        if lemma in _TELLING | _URGING:
+        if lemma in _ASKS_SOMEONE_TO:
             # "asked the council to delay …": the parser hung the infinitive on the recipient
             obj = next((c for c in verb.children if c.dep_ in {"obj", "dobj"} and c.i > verb.i), None)
             inf = obj and next((c for c in obj.children if c.dep_ == "acl" and c.i > obj.i
@@ -661,7 +663,7 @@ class _Extractor:
     def _study_subject(self, verb: Token) -> bool:
         """The verb's subject is a poll, a survey, a study or the like (what it finds is a report)."""
         subj = next((c for c in verb.children if c.dep_ in _SUBJ), None)
-        return subj is not None and subj.lower_ in self.lex.report_nouns | _STUDY_NOUNS
+        return subj is not None and subj.lower_ in self.studies
 
     def _topic_prep(self, comp: tuple[list[Token], str] | None) -> Token | None:
         """The preposition of a topic complement ("spoke about the loan"), which joins the cue."""
@@ -1359,7 +1361,8 @@ class _Extractor:
             return []  # "said a prayer": an object of its own
         if not any(t.tag_ in _FINITE and not (t.dep_ == "conj" and t.head.i == verb.i) for t in rest):
             return []  # "said a prayer and left": the finite verb is the speaker's next act
-        trimmed = _trim(self.text, (rest[0].idx, rest[-1].idx + len(rest[-1])))
+        span = _tok_span(rest)
+        trimmed = _trim(self.text, span) if span else None
         return [trimmed] if trimmed else []
 
     def _as_frame(self, sent: SpacySpan, verb: Token, subj: Token | None) -> list[CharSpan]:
