@@ -283,6 +283,29 @@ def test_attribution_headline_rule_only_reads_a_title_line(analyze_text) -> None
     assert [_roles(doc, a) for a in doc.attributions] == [("Port director Anna Berg", "said", "the harbour will reopen")]
 
 
+def test_attribution_title_speaker_before_a_colon(analyze_text) -> None:  # type: ignore[no-untyped-def]
+    body = "\n\nThe board met on Monday."
+    cases = {
+        # a common noun in the speaker, which the title-case speaker rule passes over
+        "Harbour board: Ferry fares will rise in May.": ("Harbour board", ":", "Ferry fares will rise in May"),
+        # whom it was said to stays out of the source
+        "Mayor to ferry riders: Fares will fall next year.": ("Mayor", ":", "Fares will fall next year"),
+        # a label and a dash before the speaker
+        "EXCLUSIVE – Roger Mills: Don't trust the tide tables.": ("Roger Mills", ":", "Don't trust the tide tables"),
+    }
+    for title, expected in cases.items():
+        doc = analyze_text(title + body)
+        assert expected in [_roles(doc, a) for a in doc.attributions], title
+    # a frame after the colon is the speaker's statement: nested in it
+    doc = analyze_text("Harbour board: Storm threatens the pier." + body)
+    outer = next(a for a in doc.attributions if _roles(doc, a)[1] == ":")
+    assert _roles(doc, outer) == ("Harbour board", ":", "Storm threatens the pier")
+    assert [a.parent for a in doc.attributions if a is not outer] == [outer.id]
+    # no name in it: a label, not a speaker
+    doc = analyze_text("Fact check: The ferry is not late." + body)
+    assert not any(_roles(doc, a)[1] == ":" for a in doc.attributions)
+
+
 def test_attribution_headline_frame_needs_no_parse_of_it() -> None:
     from sourcetrace.attribution.rules import find_frames
 

@@ -86,6 +86,21 @@ def test_features_carry_the_rules_reading_the_parse_and_quotes() -> None:
     assert any(f.startswith("a=speech_strong|") for f in feats[bridge])
 
 
+def test_features_mark_the_cue_words_the_rules_read_and_declined() -> None:
+    # "said a prayer" is no saying: the rules read the verb and found no frame, and the CRF
+    # sees that (a cue word the parse hid from the rules carries no such mark)
+    doc = _parsed("The skipper said a prayer and cast off. The harbour master said the tide was late.")
+    sdoc = doc.parsed
+    feats = token_features(sdoc, rule_tags([(t.idx, t.idx + len(t.text)) for t in sdoc], doc.attributions))
+    said = [i for i, t in enumerate(sdoc) if t.text == "said"]
+    assert "dec=verb|speech_strong" in feats[said[0]]
+    assert not any(f.startswith("dec=") for f in feats[said[1]])
+    prayer = next(i for i, t in enumerate(sdoc) if t.text == "prayer")
+    assert "adec=speech_strong" in feats[prayer]
+    tide = next(i for i, t in enumerate(sdoc) if t.text == "tide")
+    assert not any(f.startswith("adec=") for f in feats[tide])
+
+
 def test_training_learns_the_gold_tags(tmp_path: Path) -> None:
     from sourcetrace.train.crf_roles import train_crf
 

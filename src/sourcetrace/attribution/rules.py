@@ -23,9 +23,12 @@ from spacy.tokens import Token
 from .lexicon import Lexicon, load_lexicon
 from .quotes import Quote, TextLayout, layout
 
-__all__ = ["Frame", "find_frames"]
+__all__ = ["DECLINED", "Frame", "find_frames"]
 
 CharSpan = tuple[int, int]
+DECLINED = "sourcetrace.rules_declined"
+"""Key of the parsed Doc's ``user_data`` where ``find_frames`` leaves the cue words it
+read and found no frame for (token index -> "verb" or "noun")."""
 
 _SUBJ = {"nsubj", "nsubj:pass", "csubj", "nsubjpass", "expl"}
 _AUX = {"aux", "aux:pass", "auxpass", "neg"}
@@ -51,6 +54,7 @@ _LABELS = {"opinion", "related", "update", "updated", "editor's note", "note", "
            "byline", "contributing", "twitter", "facebook", "instagram", "follow"}
 _FINITE = {"VBD", "VBZ", "VBP", "MD"}
 _HEADLINE_MAX = 25  # tokens: a longer first line is a paragraph, not a title
+_DASHES = {"–", "—", "―", "-"}
 _HEADLINE_ADVERBS = {"just", "now", "also", "finally", "still", "again"}
 _HEADLINE_OPENERS = {"the", "a", "an", "in", "on", "at", "as", "after", "before", "if", "why", "how", "what", "when",
                      "with", "for", "via", "by", "from", "to", "this", "that", "these", "those"}
@@ -335,6 +339,10 @@ class _Extractor:
         self.used_cues: set[int] = set()
         self.venues = lex.report_nouns | _VENUES  # where something was said, not what
         self.studies = lex.report_nouns | _STUDY_NOUNS  # what finds something: "the poll found …"
+        # cue words the rules read and found no frame for ("said a prayer", "attacked the
+        # base"), by token: the CRF reads them (``crf_tagger``), where a cue word the
+        # parse hid from the rules is another matter
+        self.declined: dict[int, str] = {}
 
     # --- cue classification
 
@@ -963,9 +971,15 @@ class _Extractor:
                 elif tok.lower_ == "saying" and tok.i > 0 and self.sdoc[tok.i - 1].lower_ == "as":
                     continue  # handled with its governing "quoted"/"cited"
                 elif (lemma := self.verb_lemma(tok)) is not None:
+                    found = len(self.frames)
                     self.verbal(sent, tok, lemma)
+                    if len(self.frames) == found:
+                        self.declined[tok.i] = "verb"
                 elif tok.lower_ in self.lex.nouns and tok.pos_ in {"NOUN", "PROPN"}:
+                    found = len(self.frames)
                     self.nominal(sent, tok)
+                    if len(self.frames) == found:
+                        self.declined[tok.i] = "noun"
         self.punctuation_frames()
         self.headline_frame()
         return self.frames
@@ -1017,10 +1031,12 @@ class _Extractor:
         if not self.lay.para_starts:
             return
         start, end = self.lay.para_starts[0], self.lay.para_ends[0]
-        if "\n" in self.text[start:end] or any(f.cue and start <= f.cue[0][0] < end for f in self.frames):
-            return
-        if len(self.lay.para_starts) < 2:
+        if "\n" in self.text[start:end] or len(self.lay.para_starts) < 2:
             return  # a title stands over a body; a text of one line is a sentence
+        found = [f.cue[0][0] for f in self.frames if f.cue and start <= f.cue[0][0] < end]
+        colon_at = self.text.find(":", start, end)
+        if found and (colon_at < 0 or min(found) < colon_at):
+            return  # the title's own frame was read
         line = self.sdoc.char_span(start, end, alignment_mode="expand")
         toks = [t for t in line if not t.is_space] if line is not None else []
         if not 3 <= len(toks) <= _HEADLINE_MAX or any(
@@ -1029,10 +1045,18 @@ class _Extractor:
             return  # two sentences: not a title
         first = 0
         colon = next((i for i, t in enumerate(toks) if t.text == ":"), None)
+        if found:
+            # frames only after the colon ("Harbour board: Storm threatens the pier"): the
+            # speaker's, if it is one, holds them
+            if colon is not None and toks[colon].idx == colon_at:
+                self._title_speaker(toks, colon)
+            return
         if colon is not None:
             label = self.text[toks[0].idx : toks[colon].idx].strip()
             if label.lower().replace("’", "'") not in _LABELS and not label.isupper():
-                return  # "Mayor: …" is the speaker-colon rule's; "Mayor Wades In: …" is a clause
+                # "Mayor: …" is the speaker-colon rule's; "Mayor Wades In: …" is a clause
+                self._title_speaker(toks, colon)
+                return
             first = colon + 1
         for i in range(first + 1, len(toks) - 1):
             cue = self._headline_cue(toks, first, i)
@@ -1047,6 +1071,34 @@ class _Extractor:
                 self.frames.append(Frame(cue=[(cue[0].idx, cue[-1].idx + len(cue[-1]))], source=[source],
                                          content=[content], cue_class=self.lex.verb_class[lemma], lemma=lemma))
             return
+
+    def _title_speaker(self, toks: list[Token], colon: int) -> None:
+        """A title's speaker before a colon that the speaker-colon rule (names in title case
+        only) passed over: "Harbour board: …", "Mayor to ferry riders: …", "Pilot Mills at
+        the inquiry: …", "EXCLUSIVE – Pilot Mills: …". The speaker is a noun phrase with a
+        name in it, adjectives allowed ("Former pilot Mills"; not "Fact check: …"); a recipient, topic or venue after it ("to …",
+        "on …", "at …") stays out of the source."""
+        pre = toks[:colon]
+        if len(pre) > 2 and pre[0].text.isupper() and pre[1].text in _DASHES:
+            pre = pre[2:]  # "EXCLUSIVE – …": a label, then the speaker
+        cut = next((k for k, t in enumerate(pre) if t.lower_ in {"to", "on", "at"}), len(pre))
+        speaker = pre[:cut]
+        if not speaker or len(speaker) > 6 or len(pre) > 12 or (cut < len(pre) and cut + 1 == len(pre)):
+            return
+        if not speaker[0].text[:1].isupper() or not speaker[-1].tag_.startswith("NN"):
+            return
+        if not any(t.tag_ in {"NNP", "NNPS"} for t in speaker) or any(
+            not (t.tag_.startswith(("NN", "JJ")) or t.text == ".") for t in speaker
+        ):
+            return  # "The Ninth Circle: …", "Fact check: …", "Why it matters: …"
+        if self._headline_clause(self.text[speaker[0].idx : speaker[-1].idx + len(speaker[-1])]):
+            return
+        body = _trim(self.text, (toks[colon + 1].idx, toks[-1].idx + len(toks[-1])))
+        if body is None or _tally_or_list(self.text[body[0] : body[1]]):
+            return
+        source = (speaker[0].idx, speaker[-1].idx + len(speaker[-1]))
+        c = toks[colon].idx
+        self.frames.append(Frame(cue=[(c, c + 1)], source=[source], content=[body], cue_class="speech", lemma=":"))
 
     def _headline_cue(self, toks: list[Token], first: int, i: int) -> list[Token] | None:
         """The cue of a headline frame if toks[i] is one: a cue verb's finite form after a
@@ -1781,4 +1833,5 @@ def find_frames(sdoc: SpacyDoc, *, lexicon: Lexicon | None = None, text: str | N
     extractor = _Extractor(sdoc, lex, text)
     frames = _drop_inner_hedges(_resolve_overlaps(extractor.run()), lex.raising_hint)
     _quotations_run_on(frames, extractor.lay)
+    sdoc.user_data[DECLINED] = extractor.declined
     return frames
