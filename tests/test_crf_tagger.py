@@ -167,6 +167,19 @@ def test_crf_mode_keeps_the_rules_and_adds_what_they_missed() -> None:
     assert all(a.certainty for a in doc.attributions) and added[0].speaker is not None
 
 
+def test_crf_mode_adds_only_attributions_with_a_source() -> None:
+    from sourcetrace.attribution.crf_tagger import extract_attributions_crf
+    from sourcetrace.pipeline import analyze
+
+    # the CRF reads "known as" as a cue with no one saying it: half a frame, not added
+    text = "The pier, long known as the “old mole”, will close."
+    raw = extract_attributions_crf(_parsed(text)).attributions
+    assert any(a.cue and not a.source for a in raw)
+    doc = analyze(Document("d", text), mode="crf")
+    assert all(a.source for a in doc.attributions if a.extra.get("learned"))
+    assert not any(a.cue == raw_a.cue for a in doc.attributions for raw_a in raw if not raw_a.source)
+
+
 def test_cli_offers_every_pipeline_mode_and_its_default() -> None:
     # the CLI lists them itself (importing the pipeline would load spaCy for --help)
     from sourcetrace.cli import analyze as analyze_cmd

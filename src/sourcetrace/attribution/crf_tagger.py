@@ -11,8 +11,8 @@ words are cues, at the cost of one feature pass and a Viterbi decode per article
 
 Its tags are grouped into attributions by the learned labeller's grouping
 (``learned.group_roles``). In ``--attribution crf`` (``pipeline._add_crf``) the rules'
-attributions stand as they are and the CRF's are added where the rules found nothing
-(``combine.add_missing``): letting the CRF decide the outermost spans instead
+attributions stand as they are and the CRF's, those with a source, are added where the
+rules found nothing (``combine.add_missing``): letting the CRF decide the outermost spans instead
 (``combine.learned_first``, as the transformer modes do) scored the same on PolNeAR but
 lost the seeds' conventions (seed attribution F1 0.931 against 0.960). It is not the
 default: it knows words, not senses, and reads "Troops defended the city" or "He said a
