@@ -304,6 +304,8 @@ def test_attribution_title_speaker_before_a_colon(analyze_text) -> None:  # type
     # no name in it: a label, not a speaker
     doc = analyze_text("Fact check: The ferry is not late." + body)
     assert not any(_roles(doc, a)[1] == ":" for a in doc.attributions)
+    # a title that ends at its colon says nothing
+    assert analyze_text("Harbour board:" + body).attributions == ()
 
 
 def test_attribution_headline_frame_needs_no_parse_of_it() -> None:

@@ -1076,8 +1076,10 @@ class _Extractor:
         """A title's speaker before a colon that the speaker-colon rule (names in title case
         only) passed over: "Harbour board: …", "Mayor to ferry riders: …", "Pilot Mills at
         the inquiry: …", "EXCLUSIVE – Pilot Mills: …". The speaker is a noun phrase with a
-        name in it, adjectives allowed ("Former pilot Mills"; not "Fact check: …"); a recipient, topic or venue after it ("to …",
-        "on …", "at …") stays out of the source."""
+        name in it, adjectives allowed ("Former pilot Mills"; not "Fact check: …"); a
+        recipient, topic or venue after it ("to …", "on …", "at …") stays out of the source."""
+        if colon + 1 >= len(toks):
+            return  # nothing said after the colon
         pre = toks[:colon]
         if len(pre) > 2 and pre[0].text.isupper() and pre[1].text in _DASHES:
             pre = pre[2:]  # "EXCLUSIVE – …": a label, then the speaker
