@@ -125,7 +125,7 @@ def token_features(sdoc: Any, rtags: Sequence[str], lex: Lexicon | None = None,
         anc.append(found)
         anc_declined.append(bool(found) and j in declined)
     # built column by column (one comprehension per template, then zipped): the same
-    # features as a loop over tokens, in half the time
+    # features as a loop over tokens, in 15 % less time on PolNeAR dev
     shape = {w: "sh=" + _shape(w) for w in set(words)}
     q = [str(v) for v in qdepth]
     cols: list[Sequence[str]] = [
