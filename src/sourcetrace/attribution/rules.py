@@ -992,11 +992,8 @@ class _Extractor:
             m = _SPEAKER_COLON.match(line)
             if (m and m.group(1).strip().lower().replace("’", "'") not in _LABELS and not self._headline_clause(m.group(1))
                     and not self._one_word_no_noun(start + m.start(1), start + m.end(1))):
-                body = _trim(text, (start + m.end() - 1, end))
-                if body and not _tally_or_list(text[body[0] : body[1]]):
-                    colon = start + m.end(1)
-                    self.frames.append(Frame(cue=[(colon, colon + 1)], source=[(start + m.start(1), colon)],
-                                             content=[body], cue_class="speech", lemma=":"))
+                colon = start + m.end(1)
+                self._speaker_colon_frame((start + m.start(1), colon), colon, (start + m.end() - 1, end))
                 continue
             m = _HEADLINE_FRAME.match(line)
             if m and self.lex.lemma(m.group(3)) in self.lex.verb_class:
@@ -1095,12 +1092,16 @@ class _Extractor:
             return  # "The Ninth Circle: …", "Fact check: …", "Why it matters: …"
         if self._headline_clause(self.text[speaker[0].idx : speaker[-1].idx + len(speaker[-1])]):
             return
-        body = _trim(self.text, (toks[colon + 1].idx, toks[-1].idx + len(toks[-1])))
-        if body is None or _tally_or_list(self.text[body[0] : body[1]]):
-            return
-        source = (speaker[0].idx, speaker[-1].idx + len(speaker[-1]))
-        c = toks[colon].idx
-        self.frames.append(Frame(cue=[(c, c + 1)], source=[source], content=[body], cue_class="speech", lemma=":"))
+        self._speaker_colon_frame((speaker[0].idx, speaker[-1].idx + len(speaker[-1])), toks[colon].idx,
+                                  (toks[colon + 1].idx, toks[-1].idx + len(toks[-1])))
+
+    def _speaker_colon_frame(self, source: CharSpan, colon: int, after: CharSpan) -> None:
+        """'SPEAKER: statement': the colon is the cue and what follows it, trimmed, the
+        content, unless that is a tally or a list ('Votes: 12, 9, 3')."""
+        body = _trim(self.text, after)
+        if body and not _tally_or_list(self.text[body[0] : body[1]]):
+            self.frames.append(Frame(cue=[(colon, colon + 1)], source=[source], content=[body],
+                                     cue_class="speech", lemma=":"))
 
     def _headline_cue(self, toks: list[Token], first: int, i: int) -> list[Token] | None:
         """The cue of a headline frame if toks[i] is one: a cue verb's finite form after a
