@@ -5,8 +5,9 @@ on a noisy machine: the texts go in chunks of 16, and each chunk is timed every 
 turn (the order flipped every other chunk), so a slow minute hits every way alike. Two
 ways each: batched, as `sourcetrace analyze` and `corpus add` run (``analyze_many`` on the
 chunk, whose parse is one ``nlp.pipe`` pass, against ``nlp.pipe``), and one document at a
-time (``analyze`` against ``nlp(text)``). The headline numbers are the batched ones. The
-``--attribution crf`` pipeline is timed batched beside them, and the learned span ends
+time (``analyze`` against ``nlp(text)``). The headline numbers are the batched ones:
+``pipeline`` is the default mode (``pipeline.DEFAULT_MODE``), and the ``rules`` and ``crf``
+modes are timed batched beside it by name; so are the learned span ends
 (``attribution/boundaries.py``) alone: the attribution stage with and without them, on
 the same parses.
 Usage: python benchmarks/speed.py [--limit N] [--rounds R] [--shared ../shared]
@@ -49,6 +50,7 @@ def main() -> None:
     runs: dict[str, Callable[[list[Document]], object]] = {
         "bare_spacy": lambda c: list(nlp.pipe([d.text for d in c], batch_size=PARSE_BATCH)),
         "pipeline": analyze_many,
+        "pipeline_rules": lambda c: analyze_many(c, mode="rules"),
         "pipeline_crf": lambda c: analyze_many(c, mode="crf"),
         "bare_spacy_one_by_one": lambda c: [nlp(d.text) for d in c],
         "pipeline_one_by_one": lambda c: [analyze(d) for d in c],
@@ -74,6 +76,7 @@ def main() -> None:
         if name not in spans:
             print(f"{name}_words_per_s={words * args.rounds / took:.0f}")
     print(f"pipeline_over_bare={seconds['pipeline'] / seconds['bare_spacy']:.2f}")
+    print(f"rules_mode_over_bare={seconds['pipeline_rules'] / seconds['bare_spacy']:.2f}")
     print(f"crf_mode_over_bare={seconds['pipeline_crf'] / seconds['bare_spacy']:.2f}")
     print(f"one_by_one_pipeline_over_bare={seconds['pipeline_one_by_one'] / seconds['bare_spacy_one_by_one']:.2f}")
     print(f"batched_speedup={seconds['pipeline_one_by_one'] / seconds['pipeline']:.2f}")

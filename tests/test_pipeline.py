@@ -41,7 +41,8 @@ def test_pipeline_full_run_keeps_text_and_spans(analyze_text) -> None:  # type: 
 def test_pipeline_modes_add_their_stage_after_the_rules() -> None:
     from sourcetrace.pipeline import ATTRIBUTION_MODES, DEFAULT_MODE, stages_for
 
-    assert DEFAULT_MODE == "rules" and [s.name for s in stages_for()] == [s.name for s in STAGES]
+    assert [s.name for s in stages_for("rules")] == [s.name for s in STAGES]
+    assert DEFAULT_MODE == "crf" and stages_for() == stages_for("crf")
     for mode in ATTRIBUTION_MODES[1:]:
         names = [s.name for s in stages_for(mode)]
         assert len(names) == len(STAGES) + 1
@@ -80,6 +81,56 @@ def test_pipeline_crf_additions_skip_boilerplate_and_flag_captions(monkeypatch: 
     out = _add_crf(doc)
     assert [text[slice(*a.cue[0])] for a in out.attributions] == ["says"]
     assert out.attributions[0].extra.get("in_caption") is True
+
+
+def test_pipeline_crf_additions_skip_cues_the_rules_declined(monkeypatch: pytest.MonkeyPatch) -> None:
+    # "said a prayer": the rules read "said" and found no frame in its sense; the tagger
+    # knows the word only, so what it finds on that word is dropped, and the rest kept
+    from sourcetrace.attribution import crf_tagger, extract_attributions
+    from sourcetrace.boilerplate import mark_boilerplate
+    from sourcetrace.model import Attribution
+    from sourcetrace.nlp import parse
+    from sourcetrace.pipeline import _add_crf
+
+    text = "He said a prayer and left. Critics cheered the plan loudly."
+    doc = extract_attributions(parse(mark_boilerplate(Document("d", text))))
+    assert not doc.attributions
+
+    def at(word: str) -> tuple[tuple[int, int], ...]:
+        return ((text.index(word), text.index(word) + len(word)),)
+
+    found = (Attribution("l1", at("He"), at("said"), at("a prayer")),
+             Attribution("l2", at("Critics"), at("cheered"), at("the plan")))
+    monkeypatch.setattr(crf_tagger, "extract_attributions_crf", lambda d: d.with_(attributions=found))
+    out = _add_crf(doc)
+    assert [text[slice(*a.cue[0])] for a in out.attributions] == ["cheered"]
+
+
+def test_pipeline_crf_additions_on_declined_cues_stay_when_they_say_a_clause(monkeypatch: pytest.MonkeyPatch) -> None:
+    # a declined cue word with a clause, a quotation or a person after it is a saying in
+    # any sense ("ruled that …"); a thing after it is not ("the police")
+    from sourcetrace.attribution import crf_tagger, extract_attributions
+    from sourcetrace.attribution.rules import DECLINED
+    from sourcetrace.boilerplate import mark_boilerplate
+    from sourcetrace.model import Attribution
+    from sourcetrace.nlp import parse
+    from sourcetrace.pipeline import _add_crf
+
+    text = "The judge ruled that the law was void. He called the police. Most voters preferred Hillary Clinton."
+    doc = extract_attributions(parse(mark_boilerplate(Document("d", text))))
+    declined = {doc.parsed[i].text for i in doc.parsed.user_data[DECLINED]}
+    assert {"ruled", "called", "preferred"} <= declined
+
+    def at(word: str) -> tuple[tuple[int, int], ...]:
+        return ((text.index(word), text.index(word) + len(word)),)
+
+    found = (Attribution("l1", at("The judge"), at("ruled"), at("that the law was void")),
+             Attribution("l2", at("He"), at("called"), at("the police")),
+             Attribution("l3", at("Most voters"), at("preferred"), at("Hillary Clinton")))
+    monkeypatch.setattr(crf_tagger, "extract_attributions_crf", lambda d: d.with_(attributions=found))
+    out = _add_crf(doc)
+    added = {text[slice(*a.cue[0])] for a in out.attributions if a.extra.get("learned")}
+    assert added == {"ruled", "preferred"}
 
 
 def test_analyze_many_parses_in_one_batch_and_matches_analyze(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -14,9 +14,10 @@ Its tags are grouped into attributions by the learned labeller's grouping
 attributions stand as they are and the CRF's, those with a source, are added where the
 rules found nothing (``combine.add_missing``): letting the CRF decide the outermost spans instead
 (``combine.learned_first``, as the transformer modes do) scored the same on PolNeAR but
-lost the seeds' conventions (seed attribution F1 0.931 against 0.960). It is not the
-default: it knows words, not senses, and reads "Troops defended the city" or "He said a
-prayer" as attributions, where the rules know better. Trained by ``sourcetrace train
+lost the seeds' conventions (seed attribution F1 0.931 against 0.960). It is the default
+mode; it knows words, not senses, and reads "Troops defended the city" or "He said a
+prayer" as attributions, so its finds on cue words the rules declined are dropped there
+(``pipeline._holds_declined``). Trained by ``sourcetrace train
 --component crf`` (``train/crf_roles.py``); shipped as
 ``models/en_sourcetrace_roles_crf/model.crfsuite``.
 """
