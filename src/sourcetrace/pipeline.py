@@ -110,10 +110,11 @@ def _add_crf(doc: Document) -> Document:
     rules found nothing.
 
     The default mode. The tagger reads the parse and the rules' own reading, and learned
-    from PolNeAR which other words are cues (its long tail: "would vote for", "cheered");
-    the rules' own attributions, spans, kinds and nesting stand as they are. It knows words,
-    not senses, so what it finds on a cue word the rules read and declined ("said a
-    prayer", "Troops defended the city") is dropped."""
+    from PolNeAR which other words are cues (its long tail: "would vote for"); the rules'
+    own attributions, spans, kinds and nesting stand as they are. It knows words, not
+    senses, so what it finds on a cue word the rules read and declined ("said a prayer",
+    "Troops defended the city") is dropped unless it says a clause, a quotation or a
+    person (``_propositional``)."""
     from dataclasses import replace
 
     from .attribution import caption_or_dropped

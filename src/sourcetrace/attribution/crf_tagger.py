@@ -17,7 +17,7 @@ rules found nothing (``combine.add_missing``): letting the CRF decide the outerm
 lost the seeds' conventions (seed attribution F1 0.931 against 0.960). It is the default
 mode; it knows words, not senses, and reads "Troops defended the city" or "He said a
 prayer" as attributions, so its finds on cue words the rules declined are dropped there
-(``pipeline._holds_declined``). Trained by ``sourcetrace train
+unless what they say is a clause, a quotation or a person (``pipeline._add_crf``). Trained by ``sourcetrace train
 --component crf`` (``train/crf_roles.py``); shipped as
 ``models/en_sourcetrace_roles_crf/model.crfsuite``.
 """
