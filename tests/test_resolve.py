@@ -21,6 +21,13 @@ def test_resolve_person_name_strips_titles() -> None:
     assert person_name("White House spokesperson Karine Jean-Pierre") == "Karine Jean-Pierre"
 
 
+def test_resolve_apposed_name_with_the_closing_comma_of_its_source() -> None:
+    # PolNeAR's sources keep the comma that closes an apposition: the name is still found
+    text = "The company, River Port Holdings, said it would wait. Its chief, Ana Lee, agreed."
+    doc = resolve_entities(_doc_with_sources(text, ["The company, River Port Holdings,", "Its chief, Ana Lee,"]))
+    assert {e.name for e in doc.entities} == {"River Port Holdings", "Ana Lee"}
+
+
 def test_resolve_entity_types_from_words() -> None:
     assert entity_type("The New York Post") == "outlet"
     assert entity_type("a translation of the post") == "social-post"

@@ -66,6 +66,7 @@ def _clean(text: str) -> str:
 
 def _apposition(text: str) -> str:
     """Of 'NAME, description' or 'description, NAME', the part that holds the name."""
+    text = text.rstrip(" ,")  # a source set off by commas keeps its closing one (PolNeAR's convention)
     if "," not in text:
         return text
     first, last = text.split(",", 1)[0], text.rsplit(",", 1)[-1]
