@@ -10,7 +10,7 @@ from sourcetrace.runner import local as local_runner
 
 
 def test_runner_failure_is_returned_not_raised(monkeypatch: pytest.MonkeyPatch) -> None:
-    def analyze(doc: Document, *, mode: str = "rules") -> Document:
+    def analyze(doc: Document, *, mode: str = "crf") -> Document:
         if doc.doc_id == "bad":
             raise StageError("E502: boom")
         return doc

@@ -233,8 +233,8 @@ def eval_cmd(gold: Path, pred: Path, as_json: bool) -> None:
 @click.option("--component", type=click.Choice(["model", "boundaries", "crf", "minilm", "mpnet"]), default="model",
               show_default=True,
               help="model: the English spaCy model (about an hour on one core); boundaries: where the rules' "
-                   "content and cue spans start and end (about 3 min on one core); crf: the CRF role tagger "
-                   "(about 12 min on one core); minilm: the transformer labeller's three heads "
+                   "content and cue spans start and end (about 5 min on one core); crf: the CRF role tagger "
+                   "(about 5 min on one core); minilm: the transformer labeller's three heads "
                    "(needs the transformer extra; ~1 hour on two cores); mpnet: the large labeller's heads "
                    "(also needs 'sourcetrace fetch-encoder'; the encoder reads PolNeAR in about 2 hours on "
                    "two cores, then each head trains).")

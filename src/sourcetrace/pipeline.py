@@ -130,9 +130,9 @@ def _add_crf(doc: Document) -> Document:
             # "called the police", "Troops defended the city"); the tagger knows the word,
             # not the sense. Where what it says is a clause or a quotation ("ruled that …",
             # "called for releasing …") or a person ("attacked Rubio"), it is kept: on
-            # PolNeAR train held out from the CRF's training those were right 43 times in
-            # 48, the others 54 in 112 (attribution F1 0.695 → 0.702; all kept: 0.706,
-            # but "He called the police" and "Troops defended the city" with them)
+            # PolNeAR train held out from the CRF's training (c1 0.3) those were right 43
+            # times in 48, the others 54 in 112 (attribution F1 0.695 → 0.702; all kept:
+            # 0.706, but "He called the police" and "Troops defended the city" with them)
             continue
         if not a.source:
             # half a frame: the tagger found a cue and its content but no one saying it.

@@ -10,16 +10,16 @@ learns from PolNeAR train where the rules' spans should start and end and which 
 words are cues, at the cost of one feature pass and a Viterbi decode per article.
 
 Its tags are grouped into attributions by the learned labeller's grouping
-(``learned.group_roles``). In ``--attribution crf`` (``pipeline._add_crf``) the rules'
-attributions stand as they are and the CRF's, those with a source, are added where the
-rules found nothing (``combine.add_missing``): letting the CRF decide the outermost spans instead
-(``combine.learned_first``, as the transformer modes do) scored the same on PolNeAR but
-lost the seeds' conventions (seed attribution F1 0.931 against 0.960). It is the default
-mode; it knows words, not senses, and reads "Troops defended the city" or "He said a
-prayer" as attributions, so its finds on cue words the rules declined are dropped there
-unless what they say is a clause, a quotation or a person (``pipeline._add_crf``). Trained by ``sourcetrace train
---component crf`` (``train/crf_roles.py``); shipped as
-``models/en_sourcetrace_roles_crf/model.crfsuite``.
+(``learned.group_roles``). In ``--attribution crf``, the default mode
+(``pipeline._add_crf``), the rules' attributions stand as they are and the CRF's, those
+with a source, are added where the rules found nothing (``combine.add_missing``): letting
+the CRF decide the outermost spans instead (``combine.learned_first``, as the transformer
+modes do) scored the same on PolNeAR but lost the seeds' conventions (seed attribution F1
+0.931 against 0.960, 2026-12-02). The tagger knows words, not senses, and reads "Troops
+defended the city" or "He said a prayer" as attributions, so its finds on cue words the
+rules declined are dropped there unless what they say is a clause, a quotation or a
+person. Trained by ``sourcetrace train --component crf`` (``train/crf_roles.py``);
+shipped as ``models/en_sourcetrace_roles_crf/model.crfsuite``.
 """
 
 from __future__ import annotations
