@@ -26,6 +26,7 @@ def test_resolve_apposed_name_with_the_closing_comma_of_its_source() -> None:
     text = "The company, River Port Holdings, said it would wait. Its chief, Ana Lee, agreed."
     doc = resolve_entities(_doc_with_sources(text, ["The company, River Port Holdings,", "Its chief, Ana Lee,"]))
     assert {e.name for e in doc.entities} == {"River Port Holdings", "Ana Lee"}
+    assert entity_type("The Capital Weekly's editor, Rosa Lindqvist,") == "person"
 
 
 def test_resolve_entity_types_from_words() -> None:

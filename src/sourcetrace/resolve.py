@@ -122,6 +122,7 @@ def entity_type(text: str, ner_label: str | None = None) -> str:
     by their name, and the remaining kinds by their head words.
     """
     types = _lex()["types"]
+    text = text.rstrip(" ,")  # the closing comma of an apposed source (PolNeAR's convention)
     low = " " + re.sub(r"[’']s\b", "", text.lower()) + " "
     low = re.sub(r"[,.;:“”\"]", " ", low)
     lowercase_words = " " + " ".join(w for w in re.findall(r"[\w’'-]+", text) if w.islower()) + " "
