@@ -62,6 +62,21 @@ def test_corpus_cli_add_is_idempotent(tmp_path: Path, articles: Path) -> None:
     assert "0 added, 5 already stored" in second.stderr  # type: ignore[attr-defined]
 
 
+def test_corpus_cli_add_warns_when_the_store_mixes_attribution_modes(tmp_path: Path, articles: Path) -> None:
+    import duckdb
+
+    path = tmp_path / "c.duckdb"
+    first = _run("add", str(articles), "--db", str(path))
+    assert "warning:" not in first.stderr  # type: ignore[attr-defined]
+    with duckdb.connect(str(path)) as con:  # as if an earlier version had analysed them another way
+        con.execute("UPDATE store_info SET value = 'rules' WHERE key = 'attribution'")
+    late = tmp_path / "late.txt"
+    late.write_text("Officials said that the ferry will run again in June.\n", encoding="utf-8")
+    second = _run("add", str(late), "--db", str(path))
+    assert second.exit_code == 0  # type: ignore[attr-defined]
+    assert f"more than one attribution mode (rules, {sourcetrace.pipeline.DEFAULT_MODE})" in second.stderr  # type: ignore[attr-defined]
+
+
 def test_corpus_cli_add_bad_inputs_reported_rest_stored(tmp_path: Path, articles: Path) -> None:
     (articles / "empty.txt").write_text("", encoding="utf-8")
     (articles / "binary.txt").write_bytes(b"\x00\x01\x02 not text \x00" * 20)

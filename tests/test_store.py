@@ -181,6 +181,29 @@ def test_store_default_analysis_is_the_pipeline(tmp_path: Path, monkeypatch: pyt
     assert seen == ["d0", "d1"]
 
 
+def test_store_records_its_attribution_mode_and_says_when_modes_mix(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    import sourcetrace.pipeline
+
+    monkeypatch.setattr(sourcetrace.pipeline, "analyze_many", sourcetrace.pipeline.per_document(fake_analyze))
+    mode = sourcetrace.pipeline.DEFAULT_MODE
+
+    def recorded(store: Store) -> str:
+        return store.con.execute("SELECT value FROM store_info WHERE key = 'attribution'").fetchall()[0][0]
+
+    with Store(tmp_path / "one.duckdb") as store:
+        assert store.add_documents(_docs(2)).mixed_modes == ()
+        assert recorded(store) == mode
+        store.con.execute("UPDATE store_info SET value = 'rules-v0' WHERE key = 'attribution'")
+        assert store.add_documents(_docs(2)).mixed_modes == ()  # nothing new analysed: nothing mixed
+        assert store.add_documents(_docs(3, "e")).mixed_modes == ("rules-v0", mode)
+        assert recorded(store) == f"rules-v0,{mode}"
+    # documents stored before the mode was recorded (here: analysed elsewhere)
+    with Store(tmp_path / "two.duckdb") as store:
+        store.add_documents([fake_analyze(d) for d in _docs(1)], analyze=as_is)
+        assert store.add_documents(_docs(2, "e")).mixed_modes == ("unrecorded", mode)
+
+
 def test_store_export_parquet(tmp_path: Path) -> None:
     with Store(tmp_path / "c.duckdb") as store:
         store.add_documents(_docs(3), analyze=fake_analyze)

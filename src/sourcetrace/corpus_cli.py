@@ -110,6 +110,9 @@ def add(paths: tuple[str, ...], db: Path, jobs: int, analyzed: bool) -> None:
         raise click.ClickException(str(e)) from e
     finally:
         store.close()
+    if summary.mixed_modes:
+        click.echo(f"warning: {db} holds documents analysed in more than one attribution mode "
+                   f"({', '.join(summary.mixed_modes)}); a new store keeps their claims comparable", err=True)
     renamed = f", {summary.renamed} renamed (doc_id taken)" if summary.renamed else ""
     click.echo(
         f"{db}: {summary.added} added, {summary.skipped} already stored, {len(summary.failed)} failed{renamed}",

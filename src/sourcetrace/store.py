@@ -97,6 +97,9 @@ class AddSummary:
     skipped: int = 0  # same text already stored (or twice in this run)
     renamed: int = 0  # doc_id held by another text: stored as ``<doc_id>~<hash8>``
     failed: list[tuple[str, str]] = field(default_factory=list)  # (file or doc_id, reason)
+    # the attribution modes of the store's documents where they differ from this run's
+    # (``pipeline.DEFAULT_MODE``): their claims then come from different readings
+    mixed_modes: tuple[str, ...] = ()
 
 
 _DDL = """
@@ -387,6 +390,7 @@ class Store:
         exception stops the run after committing the documents already analysed.
         """
         summary = AddSummary()
+        stored_before = self._seq
         emit = on_event or (lambda event, name, detail: None)
         batch = _Batch()
         last_commit = time.monotonic()
@@ -430,7 +434,27 @@ class Store:
                 self._commit(batch, summary, emit)
             self._inflight.clear()
             self._taken_ids.clear()
+        if analyze is None and summary.added:
+            summary.mixed_modes = self._record_mode(stored_before)
         return summary
+
+    def _record_mode(self, stored_before: int) -> tuple[str, ...]:
+        """Note the attribution mode this run analysed with (the default) in ``store_info``;
+        return every mode the store's documents were analysed in where that is more than
+        one. Documents stored before the modes were recorded count as "unrecorded"."""
+        from .pipeline import DEFAULT_MODE
+
+        row = self._one("SELECT value FROM store_info WHERE key = 'attribution'")
+        if row is not None:
+            seen = row[0].split(",")
+        elif stored_before:
+            seen = ["unrecorded"]
+        else:
+            seen = []
+        if DEFAULT_MODE not in seen:
+            seen.append(DEFAULT_MODE)
+            self.con.execute("INSERT OR REPLACE INTO store_info VALUES ('attribution', ?)", [",".join(seen)])
+        return tuple(seen) if len(seen) > 1 else ()
 
     def _analysed(self, docs: Iterable[Document], *, analyze: Analyze | None,
                   jobs: int) -> Iterator[Document | _Failure]:
