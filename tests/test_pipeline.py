@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
 from sourcetrace.errors import StageError
@@ -83,21 +85,29 @@ def test_pipeline_crf_additions_skip_boilerplate_and_flag_captions(monkeypatch: 
     assert out.attributions[0].extra.get("in_caption") is True
 
 
+def _read_by_rules(text: str) -> tuple[Document, Callable[[str], tuple[tuple[int, int], ...]]]:
+    """``text`` parsed and read by the rules (what ``_add_crf`` gets), and a function giving
+    the character span of a phrase in it."""
+    from sourcetrace.attribution import extract_attributions
+    from sourcetrace.boilerplate import mark_boilerplate
+    from sourcetrace.nlp import parse
+
+    def at(phrase: str) -> tuple[tuple[int, int], ...]:
+        return ((text.index(phrase), text.index(phrase) + len(phrase)),)
+
+    return extract_attributions(parse(mark_boilerplate(Document("d", text)))), at
+
+
 def test_pipeline_crf_additions_skip_cues_the_rules_declined(monkeypatch: pytest.MonkeyPatch) -> None:
     # "said a prayer": the rules read "said" and found no frame in its sense; the tagger
     # knows the word only, so what it finds on that word is dropped, and the rest kept
-    from sourcetrace.attribution import crf_tagger, extract_attributions
-    from sourcetrace.boilerplate import mark_boilerplate
+    from sourcetrace.attribution import crf_tagger
     from sourcetrace.model import Attribution
-    from sourcetrace.nlp import parse
     from sourcetrace.pipeline import _add_crf
 
     text = "He said a prayer and left. Critics cheered the plan loudly."
-    doc = extract_attributions(parse(mark_boilerplate(Document("d", text))))
+    doc, at = _read_by_rules(text)
     assert not doc.attributions
-
-    def at(word: str) -> tuple[tuple[int, int], ...]:
-        return ((text.index(word), text.index(word) + len(word)),)
 
     found = (Attribution("l1", at("He"), at("said"), at("a prayer")),
              Attribution("l2", at("Critics"), at("cheered"), at("the plan")))
@@ -109,20 +119,15 @@ def test_pipeline_crf_additions_skip_cues_the_rules_declined(monkeypatch: pytest
 def test_pipeline_crf_additions_on_declined_cues_stay_when_they_say_a_clause(monkeypatch: pytest.MonkeyPatch) -> None:
     # a declined cue word with a clause, a quotation or a person after it is a saying in
     # any sense ("ruled that …"); a thing after it is not ("the police")
-    from sourcetrace.attribution import crf_tagger, extract_attributions
+    from sourcetrace.attribution import crf_tagger
     from sourcetrace.attribution.rules import DECLINED
-    from sourcetrace.boilerplate import mark_boilerplate
     from sourcetrace.model import Attribution
-    from sourcetrace.nlp import parse
     from sourcetrace.pipeline import _add_crf
 
     text = "The judge ruled that the law was void. He called the police. Most voters preferred Hillary Clinton."
-    doc = extract_attributions(parse(mark_boilerplate(Document("d", text))))
+    doc, at = _read_by_rules(text)
     declined = {doc.parsed[i].text for i in doc.parsed.user_data[DECLINED]}
     assert {"ruled", "called", "preferred"} <= declined
-
-    def at(word: str) -> tuple[tuple[int, int], ...]:
-        return ((text.index(word), text.index(word) + len(word)),)
 
     found = (Attribution("l1", at("The judge"), at("ruled"), at("that the law was void")),
              Attribution("l2", at("He"), at("called"), at("the police")),
