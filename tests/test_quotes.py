@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from sourcetrace.attribution.quotes import layout
+from sourcetrace.attribution.quotes import ALL_MARKS, CLOSING, DOUBLE_CLOSE, DOUBLE_MARKS, DOUBLE_OPEN, OPENING, layout
 
 
 def test_quotes_nested_single_inside_double() -> None:
@@ -44,3 +44,17 @@ def test_quotes_mixed_straight_and_curly_marks_pair() -> None:
     lay = layout(text)
     assert [(q.closed, text[q.start : q.end]) for q in lay.quotes] == [
         (True, '"The ferry is late,”'), (True, '“It always is,"'), (True, '"Always."')]
+
+
+def test_mark_sets_agree() -> None:
+    # every attribution module reads its marks from here: the sets must nest as named
+    assert set(DOUBLE_OPEN) <= set(OPENING) and set(DOUBLE_CLOSE) <= set(CLOSING)
+    assert set(DOUBLE_MARKS) == set(DOUBLE_OPEN + DOUBLE_CLOSE + '"')
+    assert set(ALL_MARKS) == set(OPENING + CLOSING)
+    assert not set(DOUBLE_OPEN) & set(DOUBLE_CLOSE)
+
+
+def test_low_opening_mark_opens_a_quotation() -> None:
+    text = "Der Minister sagte: „Wir bleiben.” Then he left."
+    quotes = layout(text).quotes
+    assert [(text[q.start], q.closed) for q in quotes] == [("„", True)]

@@ -16,7 +16,8 @@ from typing import Any
 
 from .attribution import extract_attributions
 from .attribution.fold import fold_own_beliefs
-from .attribution.rules import _OPENERS, DECLINED
+from .attribution.quotes import OPENING
+from .attribution.rules import DECLINED
 from .boilerplate import mark_boilerplate
 from .certainty import assess_certainty
 from .errors import SourcetraceError, StageError
@@ -159,7 +160,7 @@ def _holds_declined(sdoc: Any, spans: Iterable[tuple[int, int]], declined: dict[
 
 _CLAUSE_OPENERS = frozenset({"that", "whether", "if"})
 _CLAUSE_TAGS = frozenset({"WRB", "WP", "WDT", "VBG"})  # how / what / which …, a gerund
-_QUOTE_MARKS = frozenset(_OPENERS + "'")  # the rules' opening marks, and PolNeAR's '' for “
+_QUOTE_MARKS = frozenset(OPENING + "'")  # the opening marks, and PolNeAR's '' for “
 
 
 def _propositional(sdoc: Any, text: str, content: Sequence[tuple[int, int]]) -> bool:

@@ -13,12 +13,11 @@ from ..boilerplate import in_boilerplate
 from ..errors import StageError
 from ..model import Attribution, Document, Span
 from .boundaries import TIME_WORDS, BoundaryModel, TokenTable, adjust_spans, load_boundary_model, spans_overlap
+from .quotes import CLOSING, OPENING
 from .rules import Frame, _trim, find_frames
 
 __all__ = ["caption_or_dropped", "extract_attributions", "find_frames", "frame_kind", "rule_frames"]
 
-_OPEN = "“\"‘«„"
-_CLOSE = "”\"’»"
 _REPORT_LEMMAS = {"report", "reportedly", "according to"}
 
 
@@ -28,9 +27,9 @@ def _inside(inner: tuple[int, int], outer: tuple[int, int]) -> bool:
 
 def _quoted(piece: str) -> bool:
     """A content piece that is all one quotation (two apostrophes count as a quote mark)."""
-    opens = piece[:1] in _OPEN or piece.startswith("''")
+    opens = piece[:1] in OPENING or piece.startswith("''")
     body = piece.rstrip(".,")
-    closes = body[-1:] in _CLOSE or body.endswith("''")
+    closes = body[-1:] in CLOSING or body.endswith("''")
     return opens and closes
 
 

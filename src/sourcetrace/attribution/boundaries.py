@@ -34,8 +34,7 @@ from typing import Any, NamedTuple
 
 from ..errors import ConfigError
 from ..nlp import names_of, token_offsets
-from .quotes import layout
-from .rules import _QUOTE_CHARS
+from .quotes import ALL_MARKS, DOUBLE_MARKS, layout
 
 __all__ = [
     "DEFAULT_MODEL", "FEATURE_VERSION", "ROLES", "SIDES", "BoundaryModel", "TokenTable", "adjust_spans",
@@ -50,7 +49,7 @@ FEATURE_VERSION = 1
 """Bumped whenever a feature changes: a model trained on other features is refused."""
 ROLES = ("content", "cue")
 SIDES = ("start", "end")
-_QUOTE_MARKS = frozenset(_QUOTE_CHARS)
+_QUOTE_MARKS = frozenset(ALL_MARKS)
 # words that mark where a clause or phrase starts or stops: named in the features
 _FUNCTION_WORDS = frozenset({
     "who", "which", "that", "but", "and", "while", "as", "because", "after", "before", "when", "if",
@@ -446,7 +445,6 @@ def _takes_the_governors(table: TokenTable, old: Sequence[Span], new: Sequence[S
     return False
 
 
-_DOUBLE_MARKS = frozenset("“”\"«»„")
 # a time that hangs on the cue is when it was said, not what ("defended his plan on Sunday");
 # the same words stay out of a cue ("said Tuesday", ``attribution._cue_convention_kept``)
 TIME_WORDS = frozenset({
@@ -462,5 +460,5 @@ def _marks(text: str, spans: Sequence[Span]) -> int:
     the apostrophes of "don’t" or "Putin’s": ``quotes.layout`` tells them apart)."""
     single = [p for q in layout(text).quotes if q.level == 1
               for p in ((q.start, q.end - 1) if q.closed else (q.start,)) if text[p] in "‘’'"]
-    return (sum(text[s:e].count(m) for s, e in spans for m in (*_DOUBLE_MARKS, "''"))
+    return (sum(text[s:e].count(m) for s, e in spans for m in (*DOUBLE_MARKS, "''"))
             + sum(s <= p < e for s, e in spans for p in single))

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..model import Attribution
-from .quotes import layout
+from .quotes import CLOSING, OPENING, layout
 
 __all__ = [
     "RoleFrame",
@@ -45,8 +45,6 @@ _ABBREV = {
 }
 _PARA = re.compile(r"\n\s*\n|\n")
 _MAX_GAP = 300  # characters (same paragraph only)
-_OPEN_Q = "“\"‘«"
-_CLOSE_Q = "”\"’»"
 
 
 @dataclass
@@ -141,17 +139,17 @@ def group_roles(
         # content: same sentence, else same paragraph, else last cue of the previous one
         sent, para = sent_of(span[0]), para_of(span[0])
         cand = [i for i, s in enumerate(cue_sent) if s == sent or sent_of(span[1] - 1) == s]
-        if not cand and text[span[0]] in _OPEN_Q and para_of(cues[0][0]) < para:
+        if not cand and text[span[0]] in OPENING and para_of(cues[0][0]) < para:
             # a quotation left open at the end of the previous paragraph goes on here
             last = max(
                 (c for f in frames for c in f.content if para_of(c[0]) == para - 1),
                 default=None,
             )
-            if last is not None and text[last[0]] in _OPEN_Q and text[last[1] - 1] not in _CLOSE_Q:
+            if last is not None and text[last[0]] in OPENING and text[last[1] - 1] not in CLOSING:
                 cand = [i for i, f in enumerate(frames) if last in f.content]
         if not cand:
             cand = [i for i, p in enumerate(cue_para) if p == para]
-        if not cand and text[span[0]] in _OPEN_Q:
+        if not cand and text[span[0]] in OPENING:
             prev = [i for i, p in enumerate(cue_para) if p == para - 1]
             cand = prev[-1:]
         if not cand:

@@ -14,10 +14,18 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
-__all__ = ["Quote", "TextLayout", "layout"]
+__all__ = ["ALL_MARKS", "CLOSING", "DOUBLE_CLOSE", "DOUBLE_MARKS", "DOUBLE_OPEN", "OPENING", "Quote", "TextLayout", "layout"]
 
-_OPEN_D = "“«„"
-_CLOSE_D = "”»"
+# The quotation marks, named once for every attribution module. Typographic marks open
+# (“ ‘ « „) or close (” ’ »), the straight " does both, and ’ is mostly an apostrophe
+# (``layout`` tells which). PolNeAR's NYT text writes a double mark as two
+# apostrophes; the modules that read it say so where they test for it.
+DOUBLE_OPEN = "“«„"
+DOUBLE_CLOSE = "”»"
+DOUBLE_MARKS = "“”\"«»„"
+OPENING = "“\"‘«„"  # what may open a quotation
+CLOSING = "”\"’»"  # what may close one
+ALL_MARKS = "“”\"‘’«»„"
 _PARA = re.compile(r"\n\s*\n|\n")
 
 
@@ -89,16 +97,16 @@ def _scan_para(text: str, start: int, end: int, para: int) -> list[Quote]:
                 straight_open = -1
             i += 2
             continue
-        if ch in _OPEN_D and d_open < 0:
+        if ch in DOUBLE_OPEN and d_open < 0:
             d_open = i
-        elif d_open >= 0 and (ch in _CLOSE_D or (ch == '"' and straight_open < 0)):
+        elif d_open >= 0 and (ch in DOUBLE_CLOSE or (ch == '"' and straight_open < 0)):
             # a curly quotation closes with its own mark, or with a straight one in scraped
             # text that mixes them (“like this,")
             if s_open >= 0:
                 s_open = -1  # an unbalanced inner quote ends with its outer one
             quotes.append(Quote(d_open, i + 1, True, 0, para))
             d_open = -1
-        elif ch in _CLOSE_D and straight_open >= 0:
+        elif ch in DOUBLE_CLOSE and straight_open >= 0:
             # and the other way round: "opened straight, closed curly,”
             quotes.append(Quote(straight_open, i + 1, True, 0, para))
             straight_open = -1

@@ -21,7 +21,7 @@ from spacy.tokens import Span as SpacySpan
 from spacy.tokens import Token
 
 from .lexicon import Lexicon, load_lexicon
-from .quotes import Quote, TextLayout, layout
+from .quotes import ALL_MARKS, CLOSING, OPENING, Quote, TextLayout, layout
 
 __all__ = ["DECLINED", "Frame", "find_frames"]
 
@@ -32,9 +32,6 @@ read and found no frame for (token index -> "verb" or "noun")."""
 
 _SUBJ = {"nsubj", "nsubj:pass", "csubj", "nsubjpass", "expl"}
 _AUX = {"aux", "aux:pass", "auxpass", "neg"}
-_QUOTE_CHARS = "“”\"‘’«»„"
-_OPENERS = "“\"‘«„"
-_CLOSERS = "”\"’»"
 _PRONOUN_EXPLETIVE = {"it", "there"}
 _COMMA_REL = {"acl:relcl", "relcl"}
 _TIME_WORDS = {
@@ -381,7 +378,7 @@ class _Extractor:
         if nxt.lower_ == "that" or nxt.text in {",", ":"}:
             return True
         # sentence-final after a quotation: '…,” NAME notes.'
-        return nxt.text == "." and any(t.text in _QUOTE_CHARS for t in self.sdoc[max(tok.sent.start, tok.i - 8) : tok.i])
+        return nxt.text == "." and any(t.text in ALL_MARKS for t in self.sdoc[max(tok.sent.start, tok.i - 8) : tok.i])
 
     def _last_word(self, tok: Token) -> bool:
         sent = tok.sent
@@ -732,7 +729,7 @@ class _Extractor:
         obj = _object_after(verb)
         if obj is None or obj.tag_ == "PRP":
             return []
-        end = max(t.i for t in verb.subtree if not t.is_punct or t.text in _QUOTE_CHARS)
+        end = max(t.i for t in verb.subtree if not t.is_punct or t.text in ALL_MARKS)
         clauses = [c for c in verb.children if c.dep_ in {"ccomp", "parataxis"} and c.i > obj.i]
         # "says Obama and the leaders should …": the object's "and" leads into the clause's subject
         dangling_and = any(g.dep_ == "cc" for g in obj.children) and not any(g.dep_ == "conj" for g in obj.children)
@@ -761,7 +758,7 @@ class _Extractor:
         # no finite verb: "said the same thing", a quotation ("said Obama's words “amount to
         # …”"), or a clause whose verb the tagger took for a noun ("said families of victims
         # file lawsuits"); not "said a prayer"
-        if (obj.lower_ in _SAID_THINGS or any(t.text in _QUOTE_CHARS for t in span)
+        if (obj.lower_ in _SAID_THINGS or any(t.text in ALL_MARKS for t in span)
                 or any(t.tag_.startswith("VB") and not (t.dep_ == "conj" and t.head.i == verb.i)
                        for t in span if t.i > obj.i)):
             return span
@@ -794,7 +791,7 @@ class _Extractor:
         if chosen is None and after:
             q = after[0]
             gap = text[frame_end : q.start].strip()
-            if (gap == "" or gap.endswith((",", ":"))) and len(gap.split()) <= 14 and "\n" not in text[frame_end : q.start] and not any(c in gap for c in _QUOTE_CHARS):
+            if (gap == "" or gap.endswith((",", ":"))) and len(gap.split()) <= 14 and "\n" not in text[frame_end : q.start] and not any(c in gap for c in ALL_MARKS):
                 chosen = q
         if chosen is None and enclosing is None:
             chosen = self._quotation_after_colon(para, frame_end)
@@ -881,7 +878,7 @@ class _Extractor:
         k = last.i + 1
         adjuncts = 0
         while k < sent.end and self.sdoc[k].text != "," and adjuncts <= 3:
-            if self.sdoc[k].pos_ in {"VERB", "AUX"} or self.sdoc[k].text in _QUOTE_CHARS:
+            if self.sdoc[k].pos_ in {"VERB", "AUX"} or self.sdoc[k].text in ALL_MARKS:
                 return None
             adjuncts += 0 if self.sdoc[k].is_space else 1
             k += 1
@@ -1009,10 +1006,10 @@ class _Extractor:
             if m:
                 quote = _trim(text, (start, start + m.start()))
                 body = line[: m.start()].strip()
-                if body[:1] in _CLOSERS and body[-1:] in _CLOSERS and len(body) > 2:
+                if body[:1] in CLOSING and body[-1:] in CLOSING and len(body) > 2:
                     # a closing mark typed for the opening one (”Fear. …”): the whole line
                     quote = (start + line.index(body), start + line.index(body) + len(body))
-                if quote and text[quote[0]] in _OPENERS + _CLOSERS:
+                if quote and text[quote[0]] in OPENING + CLOSING:
                     dash = start + m.start(1)
                     src = _dash_name(text, start + m.start(2), start + m.end(2))
                     self.frames.append(Frame(cue=[(dash, dash + 1)], source=[src], content=[quote],
@@ -1037,7 +1034,7 @@ class _Extractor:
         line = self.sdoc.char_span(start, end, alignment_mode="expand")
         toks = [t for t in line if not t.is_space] if line is not None else []
         if not 3 <= len(toks) <= _HEADLINE_MAX or any(
-            t.text in {".", "?", "!"} and nxt.text not in _QUOTE_CHARS for t, nxt in zip(toks, toks[1:], strict=False)
+            t.text in {".", "?", "!"} and nxt.text not in ALL_MARKS for t, nxt in zip(toks, toks[1:], strict=False)
         ):
             return  # two sentences: not a title
         first = 0
@@ -1118,7 +1115,7 @@ class _Extractor:
             subject = subject[:-1]
         if not subject or subject[-1].tag_ not in {"NN", "NNS", "NNP", "NNPS", "PRP"} or subject[-1].lower_.endswith(("’s", "'s")):
             return None
-        if subject[0].lower_ in _HEADLINE_OPENERS or any(t.tag_ in _FINITE or t.text in _QUOTE_CHARS + ":;" for t in subject):
+        if subject[0].lower_ in _HEADLINE_OPENERS or any(t.tag_ in _FINITE or t.text in ALL_MARKS + ":;" for t in subject):
             return None
         if tok.lower_ == lemma and not subject[-1].lower_.endswith("s"):
             return None  # a bare form needs a plural subject ("Pilots Blast Plan")
@@ -1281,17 +1278,17 @@ class _Extractor:
         first = min(cue, key=lambda t: t.i)
         left: list[Token] = []
         j = first.i - 1
-        while j >= sent.start and self.sdoc[j].text not in _QUOTE_CHARS + ",;:" and "\n" not in self.sdoc[j].text:
+        while j >= sent.start and self.sdoc[j].text not in ALL_MARKS + ",;:" and "\n" not in self.sdoc[j].text:
             if not self.sdoc[j].is_space:
                 left.insert(0, self.sdoc[j])
             j -= 1
         boundary = self.sdoc[j].text if j >= sent.start else "^"
-        if left and boundary in _CLOSERS + ",^" and self._is_np(left):
+        if left and boundary in CLOSING + ",^" and self._is_np(left):
             return left
         last = max(cue, key=lambda t: t.i)
         right: list[Token] = []
         k = last.i + 1
-        while k < sent.end and self.sdoc[k].text not in _QUOTE_CHARS + ",;:." and "\n" not in self.sdoc[k].text:
+        while k < sent.end and self.sdoc[k].text not in ALL_MARKS + ",;:." and "\n" not in self.sdoc[k].text:
             if not self.sdoc[k].is_space:
                 right.append(self.sdoc[k])
             k += 1
@@ -1369,7 +1366,7 @@ class _Extractor:
             inserted = self.parenthetical_frame(sent, first, last)
             if inserted:
                 return inserted
-        if comp is not None and comp[1] == "ccomp" and comp[0][0].text not in _OPENERS:
+        if comp is not None and comp[1] == "ccomp" and comp[0][0].text not in OPENING:
             return _spans_of(self.text, self._continued(verb, comp[0]))
         prep = self._topic_prep(comp)
         if prep is not None:
@@ -1649,7 +1646,7 @@ class _Extractor:
         # (its first word is never a verb: "according to exit polls", "to state records", where
         # the tagger read an infinitive)
         stop = to.i + 1
-        while stop < sent.end and self.sdoc[stop].text not in _QUOTE_CHARS + ",;:" and not self.sdoc[stop].is_space \
+        while stop < sent.end and self.sdoc[stop].text not in ALL_MARKS + ",;:" and not self.sdoc[stop].is_space \
                 and not (self.sdoc[stop].pos_ in {"VERB", "AUX"} and self.sdoc[stop].tag_ != "VBN" and stop > to.i + 1):
             stop += 1
         src_toks = _trim_np([self.sdoc[k] for k in range(to.i + 1, stop)])
@@ -1670,7 +1667,7 @@ class _Extractor:
         lo, hi = sent.start, sent.end
         cand = [self.sdoc[i] for i in range(lo, hi) if i not in phrase]
         if enclosing is not None:
-            cand = [t for t in cand if enclosing.start < t.idx < enclosing.end - 1 and t.text not in _QUOTE_CHARS]
+            cand = [t for t in cand if enclosing.start < t.idx < enclosing.end - 1 and t.text not in ALL_MARKS]
         else:
             # "…, according to X," then a new clause: keep the side that is a clause
             before = [t for t in cand if t.i < acc.i]

@@ -39,6 +39,7 @@ from ..errors import SourcetraceError
 from ..model import Document, Span
 from ..train.roles import TAGS, tags_to_spans
 from .learned import group_roles, to_attributions
+from .quotes import CLOSING, OPENING
 
 __all__ = [
     "DEFAULT_HEAD",
@@ -80,8 +81,8 @@ STRIDE = 128  # windows overlap by half; a piece's vector is the mean over its w
 LAYERS = (-1, -3)  # hidden states concatenated: the last layer and a middle one
 TUNED_FROM = 3  # a fine-tuned labeller retrains encoder layers 3-5 (0-based), the top half
 N_SURFACE = 9
-_OPEN_Q = "“‘«\"'"
-_CLOSE_Q = "”’»\"'"
+_OPEN_Q = OPENING + "'"  # the straight ' too: the heads were trained with it as a mark
+_CLOSE_Q = CLOSING + "'"
 
 
 _NEEDS_EXTRA = ("E520: --attribution transformer and transformer-large need the transformer extra: "
