@@ -970,3 +970,90 @@ def test_attribution_a_participle_after_a_comma_is_the_speakers_second_statement
     assert _roles(doc, said) == ("The mayor", "said", "the bridge had been inspected in May")
     assert _roles(doc, adding) == ("The mayor", "adding", "that it would reopen next week")
     assert adding.parent is None
+
+
+def test_attribution_subject_the_parser_lost_behind_commas() -> None:
+    from sourcetrace.attribution.rules import find_frames
+
+    # the parse hangs the speaker under the fronted phrase and leaves "said" with no subject
+    rows = """
+    In IN ADP case 2
+    a DT DET det 2
+    statement NN NOUN obl 10
+    , , PUNCT punct 2
+    her PRP$ PRON nmod:poss 5
+    adviser NN NOUN appos 2
+    , , PUNCT punct 5
+    Jane NNP PROPN compound 8
+    Roe NNP PROPN appos 5
+    , , PUNCT punct 2
+    said VBD VERB ROOT 10
+    the DT DET det 12
+    plan NN NOUN nsubj 14
+    is VBZ AUX cop 14
+    dead JJ ADJ ccomp 10
+    . . PUNCT punct 10
+    """
+    sdoc = _parsed(rows)
+    # the fronted phrase is passed over; the apposition joins, with its closing comma
+    assert [_frame_roles(sdoc, f) for f in find_frames(sdoc)] == [("her adviser, Jane Roe,", "said", "the plan is dead")]
+    rows = """
+    But CC CCONJ cc 12
+    Ann NNP PROPN compound 2
+    Lee NNP PROPN dep 12
+    , , PUNCT punct 5
+    a DT DET det 5
+    nurse NN NOUN appos 2
+    , , PUNCT punct 5
+    who WP PRON nsubj 8
+    runs VBZ VERB acl:relcl 2
+    the DT DET det 10
+    clinic NN NOUN obj 8
+    , , PUNCT punct 2
+    said VBD VERB ROOT 12
+    it PRP PRON nsubj 14
+    closed VBD VERB ccomp 12
+    . . PUNCT punct 12
+    """
+    sdoc = _parsed(rows)
+    # the conjunction is no part of it, and a relative clause ends it (and keeps its commas)
+    assert [_frame_roles(sdoc, f) for f in find_frames(sdoc)] == [("Ann Lee, a nurse", "said", "it closed")]
+    rows = """
+    Officials NNS NOUN dep 11
+    familiar JJ ADJ amod 0
+    with IN ADP case 4
+    the DT DET det 4
+    talks NNS NOUN obl 1
+    held VBN VERB acl 4
+    in IN ADP case 7
+    Oslo NNP PROPN obl 5
+    , , PUNCT punct 9
+    Norway NNP PROPN appos 7
+    , , PUNCT punct 0
+    said VBD VERB ROOT 11
+    it PRP PRON nsubj 13
+    failed VBD VERB ccomp 11
+    . . PUNCT punct 11
+    """
+    sdoc = _parsed(rows)
+    # what comes before the comma is no noun phrase: no subject is guessed ("Norway" is none)
+    assert [_frame_roles(sdoc, f) for f in find_frames(sdoc)] == [("", "said", "it failed")]
+
+
+def test_attribution_participle_after_a_dash_shares_the_subject() -> None:
+    from sourcetrace.attribution.rules import find_frames
+
+    rows = """
+    Rubio NNP PROPN nsubj 1
+    changed VBD VERB ROOT 1
+    his PRP$ PRON nmod:poss 3
+    pick NN NOUN obj 1
+    – : PUNCT punct 5
+    saying VBG VERB parataxis 1
+    he PRP PRON nsubj 7
+    liked VBD VERB ccomp 5
+    Denver NNP PROPN obj 7
+    . . PUNCT punct 1
+    """
+    sdoc = _parsed(rows)
+    assert ("Rubio", "saying", "he liked Denver") in [_frame_roles(sdoc, f) for f in find_frames(sdoc)]

@@ -89,10 +89,15 @@ _DANGLING_CONJ = re.compile(r"[\s,](and|but|or)$")
 # a full stop that belongs to the last word: "the U.S.", "Washington, D.C.", "Acme Inc."
 _ABBREV_END = re.compile(r"(?:^|[\s(])(?:(?:[A-Z]\.){2,}|(?:Inc|Corp|Co|Ltd|Jr|Sr|Calif|Fla|Mass|Ariz|Conn|Mich|Ill"
                          r"|Tenn|Wash|Ore|Ky|Pa|Va|Md|Ga|Ala|Okla|Colo|Minn|Wis)\.)$")
+# how a fronted adverbial or an aside may open: "In a statement, …", "Reached by phone, …",
+# "Speaking to reporters, …", "Later, …", "When asked, …"
+_FRONTED = {"IN", "TO", "VBG", "VBN", "RB", "RBR", "WRB", "WDT", "WP"}
+_RELATIVE_OPENERS = {"who", "whose", "whom", "which", "that", "where", "when"}
 _EDGE_DROP = {"and", "but", "or", "so", "that", "as", "also", "then", "first", "however"}
 _MONTHS = {"january", "february", "march", "april", "may", "june", "july", "august", "september",
            "october", "november", "december", "jan.", "feb.", "aug.", "sept.", "oct.", "nov.", "dec."}
 _WHEN_WORDS = _TIME_WORDS | _MONTHS
+_WHEN_MODIFIERS = {"last", "this", "next", "early", "late", "earlier", "later", "on", "the", "that", "same"}
 _GOES_ON_PREPS = {"as", "for", "to", "from", "over", "about", "than", "with", "in", "against", "among"}
 _VENUES = {"speech", "video", "appearance", "op-ed", "email", "emails", "rally", "debate", "remarks", "hearing",
            "testimony", "podcast", "message", "column", "editorial", "ad", "filing", "conversation", "call", "show"}
@@ -299,6 +304,12 @@ def _trim_np(toks: list[Token]) -> list[Token]:
     return toks
 
 
+def _when(toks: list[Token]) -> bool:
+    """A time phrase ("Friday", "last week", "Dec. 2", "early Tuesday morning")."""
+    return any(t.lower_ in _WHEN_WORDS for t in toks) and all(
+        t.lower_ in _WHEN_WORDS or t.like_num or t.lower_ in _WHEN_MODIFIERS or t.is_punct for t in toks)
+
+
 def _contiguous(tokens: list[Token]) -> list[list[Token]]:
     """Split a token list into runs of adjacent tokens (a subtree minus a hole)."""
     tokens = sorted(tokens, key=lambda t: t.i)
@@ -442,8 +453,10 @@ class _Extractor:
             verb.tag_ == "VBG" or any(c.tag_ == "TO" for c in verb.children)
         ):
             return self.source_of(verb.head, depth=depth + 1)
-        if verb.dep_ == "acl" and verb.tag_ == "VBG" and depth < 3 and verb.i > 0 and self.sdoc[verb.i - 1].text == ",":
-            # "Obama has been on the sidelines, arguing …": the clause's subject argues
+        if (verb.dep_ in {"acl", "dep", "parataxis"} and verb.tag_ == "VBG" and depth < 3 and verb.i > 0
+                and self.sdoc[verb.i - 1].text in {",", "–", "—"}):
+            # "Obama has been on the sidelines, arguing …": the clause's subject argues (the
+            # parser may also call the participle a loose dependent: "flipped – saying …")
             return self.source_of(verb.head, depth=depth + 1)
         return None
 
@@ -1206,6 +1219,12 @@ class _Extractor:
                 if content:
                     self.add(self.make(cue, None, content, cls, lemma, source_toks=np))
                 return
+            np = self._subject_set_off(sent, cue)
+            if np:
+                content = self.content_for(sent, verb, lemma, cue, None)
+                if content:
+                    self.add(self.make(cue, None, content, cls, lemma, source_toks=np))
+                return
             prev = self._previous_source(sent, verb)
             if prev:  # "X have ruled out … and said …": the coordinated verb shares X
                 content = self.content_for(sent, verb, lemma, cue, None)
@@ -1299,6 +1318,57 @@ class _Extractor:
         if right and before in {",", "”", "\""} and self._is_np(right) and (k >= sent.end or self.sdoc[k].text in ".,;"):
             return right
         return []
+
+    def _subject_set_off(self, sent: SpacySpan, cue: list[Token]) -> list[Token]:
+        """The subject the parser lost behind commas: "Sanders, a senator from Vermont and
+        self-described democratic socialist, said …" or "In a statement, her adviser, Jake
+        Sullivan, said: …", where it hung the name under an aside and left the verb with
+        none. Of the comma-separated pieces between the clause's start and the cue, fronted
+        adverbials ("In a statement", "However", "Reached by phone") are passed over; the
+        first noun phrase is the subject and the appositions after it join it, up to a
+        relative clause or a participle ("…, who runs the group, said")."""
+        first = min(cue, key=lambda t: t.i)
+        j = first.i - 1
+        while j > sent.start and self.sdoc[j].is_space:
+            j -= 1
+        if j <= sent.start or self.sdoc[j].text != "," or first.tag_ not in _FINITE:
+            return []
+        k = j - 1  # back to the clause's start: a quoted statement's close ("…,” Texas
+        # delegate Bill Eastland, wearing “Ted Cruz” pins, said), a colon, a dash, a parenthesis
+        while k >= sent.start and "\n" not in self.sdoc[k].text and not (
+                self.sdoc[k].text in ";:()—–" or self.sdoc[k].text in {*CLOSING, "''"} and k > sent.start
+                and self.sdoc[k - 1].text in {",", ".", "?", "!"}):
+            k -= 1
+        pieces: list[list[Token]] = [[]]
+        for t in self.sdoc[k + 1 : j]:
+            if t.text == ",":
+                pieces.append([])
+            elif not t.is_space:
+                pieces[-1].append(t)
+        if pieces[0] and pieces[0][0].tag_ == "CC":
+            pieces[0] = pieces[0][1:]  # "But Murshed Zaheed, …", "But in a call, …"
+
+        def fronted(piece: list[Token]) -> bool:
+            if piece[0].lower_ in {"just", "only"}:
+                piece = piece[1:]  # "Just over a quarter, 26 percent, say": a share, not an adverbial
+            return not piece or (piece[0].tag_ in _FRONTED and not _approximation(piece)) or _when(piece)
+
+        popped = False
+        while pieces and (not pieces[0] or fronted(pieces[0]) or popped and all(
+                t.ent_type_ == "LOC" or t.is_punct for t in pieces[0])):
+            pieces.pop(0)  # "In a statement to the Observer, …", "Last week, …", "In Reston, Va., …"
+            popped = True
+        if not pieces or not self._is_np(pieces[0]):
+            return []  # not a subject ("Officials familiar with the server taken from …, N.Y.")
+        subject = list(pieces[0])
+        for piece in pieces[1:]:
+            np = piece[1:] if piece and piece[0].lower_ == "acting" else piece  # "acting director"
+            if not np or np[0].lower_ in _RELATIVE_OPENERS or (
+                    np[0].tag_ in _FRONTED and np[0].dep_ not in {"amod", "compound"}) or not (
+                    self._is_np(np) or all(t.like_num for t in np)):
+                break
+            subject += [self.sdoc[subject[-1].i + 1], *piece]  # the comma between them
+        return subject if len(subject) <= 24 else []
 
     def _is_np(self, toks: list[Token]) -> bool:
         return (
