@@ -1057,3 +1057,20 @@ def test_attribution_participle_after_a_dash_shares_the_subject() -> None:
     """
     sdoc = _parsed(rows)
     assert ("Rubio", "saying", "he liked Denver") in [_frame_roles(sdoc, f) for f in find_frames(sdoc)]
+
+
+def test_attribution_share_the_parser_read_as_a_prepositional_phrase() -> None:
+    from sourcetrace.attribution.rules import find_frames
+
+    rows = """
+    About IN ADP case 1
+    4 CD NUM obl 4
+    in IN ADP case 3
+    10 CD NUM nmod 1
+    say VBP VERB ROOT 4
+    prices NNS NOUN nsubj 6
+    rose VBD VERB ccomp 4
+    . . PUNCT punct 4
+    """
+    sdoc = _parsed(rows)
+    assert [_frame_roles(sdoc, f) for f in find_frames(sdoc)] == [("About 4 in 10", "say", "prices rose")]

@@ -1219,7 +1219,7 @@ class _Extractor:
                 if content:
                     self.add(self.make(cue, None, content, cls, lemma, source_toks=np))
                 return
-            np = self._subject_set_off(sent, cue)
+            np = self._subject_set_off(sent, cue) or self._subject_misread(sent, verb, cue)
             if np:
                 content = self.content_for(sent, verb, lemma, cue, None)
                 if content:
@@ -1369,6 +1369,26 @@ class _Extractor:
                 break
             subject += [self.sdoc[subject[-1].i + 1], *piece]  # the comma between them
         return subject if len(subject) <= 24 else []
+
+    def _subject_misread(self, sent: SpacySpan, verb: Token, cue: list[Token]) -> list[Token]:
+        """A subject the parser read as something else, right before the cue: a share it took
+        for a prepositional phrase ("About 4 in 10 say …"), or a noun phrase with a reduced
+        relative that it took for a clause of its own ("Large majorities of voters going to
+        the polls on Tuesday said …")."""
+        first = min(cue, key=lambda t: t.i)
+        if first.tag_ not in _FINITE:
+            return []
+        for c in verb.children:
+            if c.i >= first.i or c.right_edge.i != first.i - 1 or c.left_edge.i != sent.start:
+                continue
+            span = list(self.sdoc[c.left_edge.i : c.right_edge.i + 1])
+            if c.dep_ in {"obl", "nmod"} and _approximation(span) and not any(t.pos_ in {"VERB", "AUX"} for t in span):
+                return span
+            if c.dep_ in {"advcl", "ccomp", "dep", "parataxis", "acl"} and c.tag_ in {"VBG", "VBN"}:
+                subj = next((g for g in c.children if g.dep_ in _SUBJ and g.i < c.i), None)
+                if subj is not None and subj.left_edge.i == c.left_edge.i and self._is_np(list(self.sdoc[subj.left_edge.i : c.i])):
+                    return span
+        return []
 
     def _is_np(self, toks: list[Token]) -> bool:
         return (
