@@ -266,3 +266,19 @@ def test_corpus_cli_eval_against_a_corpus_gold(tmp_path: Path, db: Path) -> None
     (gold / "corpus.gold.json").write_text("{not json", encoding="utf-8")
     bad = CliRunner().invoke(corpus, ["eval", str(gold), "--db", str(db)])
     assert bad.exit_code == 1 and "cannot read the corpus gold" in bad.output
+
+
+def test_corpus_cli_tables_show_article_text_literally(tmp_path: Path) -> None:
+    # article text and ids are untrusted: rich markup stays text, terminal codes are dropped
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "[red]x[-].txt").write_text(
+        "Mayor Jane Doe said that the fee [/] will [link=https://evil.example]rise\x1b[2J in May.\n", encoding="utf-8")
+    path = tmp_path / "c.duckdb"
+    assert _run("add", str(folder), "--db", str(path)).exit_code == 0  # type: ignore[attr-defined]
+    for command in ("claims", "citations", "sources"):
+        result = _run(command, "--db", str(path))
+        assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+        assert "\x1b" not in result.stdout  # type: ignore[attr-defined]
+    claims = _run("claims", "--db", str(path)).stdout  # type: ignore[attr-defined]
+    assert "[/]" in claims and "[link=https://evil" in claims and "[red]x[-]" in claims

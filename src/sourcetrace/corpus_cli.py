@@ -126,12 +126,14 @@ def _table(title: str, columns: list[str], rows: Iterable[list[str]]) -> None:
     from rich.console import Console
     from rich.table import Table
 
+    from .display import literal_cell
+
     console = Console() if sys.stdout.isatty() else Console(width=160)
     table = Table(title=title, show_lines=False)
     for col in columns:
         table.add_column(col, overflow="fold")
     for row in rows:
-        table.add_row(*row)
+        table.add_row(*(literal_cell(cell) for cell in row))  # article text and ids are untrusted
     console.print(table)
 
 

@@ -20,6 +20,7 @@ __all__ = [
     "CHAIN_SEP",
     "attribution_chain",
     "attribution_rows",
+    "literal_cell",
     "render_table",
     "speaker_name",
     "table_text",
@@ -140,7 +141,7 @@ def attribution_rows(
     return rows
 
 
-def _cell(value: str) -> Text:
+def literal_cell(value: str) -> Text:
     """Untrusted text as a literal cell: no markup parsing, no terminal control codes."""
     return Text(_CONTROL.sub("", value))
 
@@ -148,7 +149,7 @@ def _cell(value: str) -> Text:
 def _title(doc: Document) -> Text:
     """Table title from untrusted values, kept literal."""
     title = doc.meta.get("title")
-    return _cell(f"{doc.doc_id} — {_one_line(str(title))}" if title else doc.doc_id)
+    return literal_cell(f"{doc.doc_id} — {_one_line(str(title))}" if title else doc.doc_id)
 
 
 def _table(doc: Document) -> Table:
@@ -157,7 +158,7 @@ def _table(doc: Document) -> Table:
     for name in COLUMNS:
         table.add_column(name, overflow="fold")
     for row in attribution_rows(doc):
-        table.add_row(*(_cell(row[name]) for name in COLUMNS))
+        table.add_row(*(literal_cell(row[name]) for name in COLUMNS))
     if not doc.attributions:
         table.caption = "no attributions"
     return table
