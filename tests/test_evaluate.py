@@ -322,3 +322,19 @@ def test_evaluate_seed_gold_against_itself() -> None:
         if result.metrics[name]["tp"]:
             assert result.metrics[name]["f1"] == 1.0, name
     assert format_table(result).splitlines()[-1] == "content_token_f1=1.000 attribution_f1=1.000"
+
+
+@pytest.mark.parametrize(("field", "value", "reason"), [
+    ("text", 12345, "not a string"),
+    ("boilerplate", [{"span": [0], "kind": "ad"}], "a span is"),
+    ("attributions", [{"id": "a1", "cue": [[5, 9999]]}], "outside text"),
+    ("attributions", [{"id": "a1", "content": [[10, 3]]}], "outside text"),
+    ("entities", ["e1"], "malformed"),
+])
+def test_load_records_malformed_record_is_one_input_error(tmp_path: Path, field: str, value: object,
+                                                          reason: str) -> None:
+    record = {"doc_id": "d1", "text": "Jane Roe said the pier will close."} | {field: value}
+    path = tmp_path / "bad.jsonl"
+    path.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    with pytest.raises(InputError, match=f"E114.*{reason}"):
+        load_records(path)

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import InputError
+from .errors import InputError, OffsetError
 from .model import Attribution, Document, Span
 
 __all__ = [
@@ -333,8 +333,10 @@ def _load_file(path: Path) -> list[Document]:
         if not isinstance(item, dict) or "doc_id" not in item or "text" not in item:
             continue
         try:
-            docs.append(Document.from_dict(item))
-        except (KeyError, TypeError, ValueError) as e:
+            doc = Document.from_dict(item)
+            doc.check_spans()  # a span outside the text would be shown or scored as garbage
+            docs.append(doc)
+        except (KeyError, TypeError, ValueError, OffsetError) as e:
             raise InputError(
                 str(path), f"E114: malformed record {item.get('doc_id')!r} ({e!r})"
             ) from e

@@ -149,9 +149,16 @@ class Document:
     def from_dict(cls, data: dict[str, Any]) -> Document:
         """Read a CONTRACT record back (unknown optional keys go to ``extra``)."""
         text = data["text"]
+        if not isinstance(text, str):
+            raise TypeError(f"text is a {type(text).__name__}, not a string")
+
+        def span(value: Any) -> Span:
+            if not isinstance(value, (list, tuple)) or len(value) != 2:
+                raise ValueError(f"a span is [start, end], not {value!r}")
+            return (int(value[0]), int(value[1]))
 
         def spans(value: Any) -> tuple[Span, ...]:
-            return tuple((int(s), int(e)) for s, e in (value or []))
+            return tuple(span(v) for v in (value or []))
 
         attrs = []
         for a in data.get("attributions", []):
@@ -186,9 +193,9 @@ class Document:
             credit = b.get("credit_span")
             boiler.append(
                 Boilerplate(
-                    span=(int(b["span"][0]), int(b["span"][1])),
+                    span=span(b["span"]),
                     kind=b.get("kind", "other"),
-                    credit_span=(int(credit[0]), int(credit[1])) if credit else None,
+                    credit_span=span(credit) if credit else None,
                 )
             )
         return cls(
