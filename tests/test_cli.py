@@ -96,3 +96,64 @@ def test_cli_corpus_without_extra_names_the_extra(runner: CliRunner, monkeypatch
     result = runner.invoke(cli, ["corpus", "claims"])
     assert result.exit_code == 1
     assert "pip install 'sourcetrace[corpus]'" in result.output
+
+
+def test_cli_a_doc_id_taken_in_the_run_is_renamed_not_overwritten(runner: CliRunner, tmp_path: Path) -> None:
+    (tmp_path / "in" / "sub").mkdir(parents=True)
+    (tmp_path / "in" / "good.txt").write_text("The mayor said the pier is safe.", encoding="utf-8")
+    (tmp_path / "in" / "sub" / "good.txt").write_text("The mayor said the pier is closed.", encoding="utf-8")
+    (tmp_path / "in" / "ids.jsonl").write_text("\n".join(json.dumps(r) for r in [
+        {"id": 12, "text": "Jo Lee said it rained."}, {"id": "12", "text": "Jo Lee said it snowed."},
+        {"id": "a\x00/../b", "text": "Jo Lee said it hailed."}, {"id": "x" * 300, "text": "Jo Lee said it cleared."},
+    ]) + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = runner.invoke(cli, ["analyze", str(tmp_path / "in"), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert sum(line.startswith("note: doc_id") for line in result.stderr.splitlines()) == 2
+    written = sorted(p.name for p in out.iterdir())
+    assert len(written) == 6 and all(len(name) < 160 and "\x00" not in name for name in written)
+    ids = {json.loads(p.read_text(encoding="utf-8"))["doc_id"] for p in out.iterdir()}
+    assert len(ids) == 6 and {"good", "12"} <= ids
+
+
+def test_cli_a_run_where_every_input_fails_leaves_the_output_alone(runner: CliRunner, tmp_path: Path) -> None:
+    out = tmp_path / "keep.jsonl"
+    out.write_text("earlier results\n", encoding="utf-8")
+    html = tmp_path / "keep.html"
+    html.write_text("<p>earlier report</p>\n", encoding="utf-8")
+    missing = str(tmp_path / "nope.txt")
+    assert runner.invoke(cli, ["analyze", missing, "-o", str(out)]).exit_code == 1
+    assert runner.invoke(cli, ["report", missing, "--html", str(html)]).exit_code == 1
+    assert out.read_text(encoding="utf-8") == "earlier results\n"
+    assert html.read_text(encoding="utf-8") == "<p>earlier report</p>\n"
+
+
+def test_cli_report_that_cannot_be_written_is_one_line(runner: CliRunner, tmp_path: Path) -> None:
+    good = tmp_path / "good.txt"
+    good.write_text("The mayor said the pier is safe.", encoding="utf-8")
+    result = runner.invoke(cli, ["report", str(good), "--html", str(good / "x.html")])
+    assert result.exit_code == 1
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and errors[0].startswith(f"error: {good / 'x.html'}: cannot write the report (")
+
+
+def test_cli_a_newline_in_a_file_name_cannot_forge_an_error_line(runner: CliRunner, tmp_path: Path) -> None:
+    (tmp_path / "bad\nerror: forged.txt").write_text("", encoding="utf-8")
+    result = runner.invoke(cli, ["analyze", str(tmp_path)])
+    assert result.exit_code == 1
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and "bad\\nerror: forged.txt: empty input" in errors[0]
+
+
+def test_cli_latin1_input_is_named_in_a_warning(runner: CliRunner, tmp_path: Path) -> None:
+    path = tmp_path / "old.txt"
+    path.write_bytes("The café owner said the menu was très bon.".encode("latin-1"))
+    result = runner.invoke(cli, ["analyze", str(path)])
+    assert result.exit_code == 0
+    assert f"warning: {path}: not UTF-8, decoded as cp1252" in result.stderr
+
+
+def test_cli_a_folder_without_articles_is_an_error(runner: CliRunner, tmp_path: Path) -> None:
+    (tmp_path / "notes.md").write_text("The mayor said so.", encoding="utf-8")
+    result = runner.invoke(cli, ["analyze", str(tmp_path)])
+    assert result.exit_code == 1 and "error: no articles found" in result.stderr

@@ -282,3 +282,8 @@ def test_corpus_cli_tables_show_article_text_literally(tmp_path: Path) -> None:
         assert "\x1b" not in result.stdout  # type: ignore[attr-defined]
     claims = _run("claims", "--db", str(path)).stdout  # type: ignore[attr-defined]
     assert "[/]" in claims and "[link=https://evil" in claims and "[red]x[-]" in claims
+
+
+def test_corpus_cli_negative_limit_is_a_usage_error(db: Path) -> None:
+    result = CliRunner().invoke(corpus, ["sources", "--db", str(db), "--limit", "-1"])
+    assert result.exit_code == 2 and "-1" in result.output

@@ -353,3 +353,23 @@ def test_ingest_errors_are_one_line_and_name_the_file(tmp_path: Path) -> None:
     err = _err(_one(bad))
     assert str(err) == f"{bad}: binary file, not text"
     assert "\n" not in str(err)
+
+
+def test_ingest_short_latin1_text_reads_as_windows_1252(tmp_path: Path) -> None:
+    # charset-normalizer ties cp1250 and cp1252 on short French text; cp1250 would make "très" "trčs"
+    text = "\"Le café est très bon et la réunion a été un succès,\" said Renée Dupont.\n"
+    for name in ("short.txt", "short.html"):
+        path = tmp_path / name
+        body = text if name.endswith(".txt") else f"<html><body><article><p>{text}</p></article></body></html>"
+        path.write_bytes(body.encode("latin-1"))
+        assert "très" in _doc(_one(path)).text and "succès" in _doc(_one(path)).text
+
+
+def test_ingest_file_name_that_is_not_utf8_gives_a_text_id(tmp_path: Path) -> None:
+    import os
+
+    path = Path(os.fsdecode(bytes(tmp_path) + b"/caf\xe9.txt"))
+    path.write_text("The mayor said the cafe would reopen.\n", encoding="utf-8")
+    doc = _doc(_one(path))
+    assert doc.doc_id == "caf\\xe9"
+    doc.to_json().encode("utf-8")  # no lone surrogate left to fail on

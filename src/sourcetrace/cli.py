@@ -6,7 +6,9 @@ one line on stderr naming the file), 2 for usage errors (click's own).
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import logging
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -26,8 +28,33 @@ _MODES = ("rules", "crf", "transformer", "transformer-large")
 _DEFAULT_MODE = "crf"
 
 
+def _printable(text: str) -> str:
+    """Control characters escaped: a newline in a file name can't start a forged line."""
+    return "".join(c if c.isprintable() else ascii(c)[1:-1] for c in text)
+
+
 def _fail(msg: str) -> None:
-    click.echo(f"error: {msg}", err=True)
+    """One line on stderr; a reason quoting binary input is cut short."""
+    msg = _printable(msg)
+    click.echo(f"error: {msg if len(msg) <= 400 else msg[:399] + '…'}", err=True)
+
+
+class _EchoHandler(logging.Handler):
+    """The library's warnings (an encoding it had to guess) as one line each on stderr; the
+    library itself only logs (NullHandler), as a library should."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        click.echo(_printable(record.getMessage()), err=True)
+
+
+def _show_library_warnings() -> None:
+    logger = logging.getLogger("sourcetrace.ingest")
+    if not any(isinstance(h, _EchoHandler) for h in logger.handlers):
+        logger.addHandler(_EchoHandler(logging.WARNING))
+
+
+def _shown(name: str) -> str:
+    return repr(_printable(name))
 
 
 class _Run:
@@ -35,6 +62,7 @@ class _Run:
 
     def __init__(self) -> None:
         self.failed = 0
+        self.ids: set[str] = set()
 
     def inputs(self, paths: Iterable[str]) -> Iterator[Document]:
         from .ingest import read_inputs
@@ -44,7 +72,24 @@ class _Run:
                 self.failed += 1
                 _fail(f"{item.path}: {item.reason}")
             else:
-                yield item
+                yield self._unique(item)
+
+    def _unique(self, doc: Document) -> Document:
+        """A doc_id already given in this run (good.txt and sub/good.txt, the ids 12 and "12")
+        gets the corpus store's suffix, ``~`` and the text's hash, so that no record
+        overwrites or shadows another."""
+        if doc.doc_id not in self.ids:
+            self.ids.add(doc.doc_id)
+            return doc
+        from .store import content_hash
+
+        base = f"{doc.doc_id}~{content_hash(doc.text)[:8]}"
+        new, n = base, 2
+        while new in self.ids:
+            new, n = f"{base}-{n}", n + 1
+        self.ids.add(new)
+        click.echo(f"note: doc_id {_shown(doc.doc_id)} is taken in this run; written as {_shown(new)}", err=True)
+        return dataclasses.replace(doc, doc_id=new)  # before any stage: not a rewrite
 
     def analyzed(self, docs: Iterable[Document], *, jobs: int, mode: str = _DEFAULT_MODE) -> Iterator[Document]:
         from .runner import Failure, LocalRunner
@@ -82,6 +127,7 @@ def _load_records(path: Path) -> list[Document]:
 @click.version_option(package_name="sourcetrace")
 def cli() -> None:
     """sourcetrace: who says so, on whose authority, how sure, in news articles."""
+    _show_library_warnings()
 
 
 @cli.command()
@@ -120,6 +166,14 @@ def analyze(paths: tuple[str, ...], output: Path | None, fmt: str, jobs: int, mo
             raise click.ClickException(str(e)) from e
     run = _Run()
     docs = list(run.analyzed(run.inputs(paths), jobs=jobs, mode=mode))
+    if not docs and not run.failed:
+        from .ingest import KNOWN_SUFFIXES
+
+        _fail(f"no articles found (read: {' '.join(KNOWN_SUFFIXES)}, or - for stdin)")
+        sys.exit(1)
+    if not docs and run.failed and output is not None:
+        click.echo(f"nothing analyzed: {output} left as it was", err=True)
+        sys.exit(1)
     try:
         _emit(docs, output, fmt)
     except OSError as e:
@@ -145,8 +199,13 @@ def _emit(docs: list[Document], output: Path | None, fmt: str) -> None:
             write_html(docs, output)
         return
     if output is not None and (output.is_dir() or (output.suffix == "" and not output.exists())):
+        taken: set[str] = set()
         for doc in docs:
-            write_text_atomic(output / f"{doc.doc_id.replace('/', '_')}.json", doc.to_json(indent=1) + "\n")
+            name = _file_name(doc.doc_id, taken)
+            try:
+                write_text_atomic(output / name, doc.to_json(indent=1) + "\n")
+            except OSError as e:
+                raise OSError(e.errno, f"{e.strerror}, writing {name}") from e
         return
     if fmt == "json":
         payload = docs[0].to_dict() if len(docs) == 1 else [d.to_dict() for d in docs]
@@ -157,6 +216,23 @@ def _emit(docs: list[Document], output: Path | None, fmt: str) -> None:
         click.echo(data, nl=False)
     else:
         write_text_atomic(output, data)
+
+
+def _file_name(doc_id: str, taken: set[str]) -> str:
+    """A file name for a record: no path separators, control characters or leading dot,
+    at most about 150 characters (then the id's hash), and none used twice in one folder."""
+    import hashlib
+    import re
+
+    stem = re.sub(r"[/\\\x00-\x1f\x7f]", "_", doc_id).lstrip(".") or "_"
+    digest = hashlib.sha256(doc_id.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+    if len(stem.encode("utf-8", "surrogatepass")) > 150:
+        stem = stem.encode("utf-8", "surrogatepass")[:140].decode("utf-8", "ignore") + "~" + digest
+    name = f"{stem}.json"
+    if name.lower() in taken:  # "a/b" and "a_b"; "Good" and "good" on a case-blind disk
+        name = f"{stem}~{digest}.json"
+    taken.add(name.lower())
+    return name
 
 
 @cli.command()
@@ -192,7 +268,14 @@ def report(paths: tuple[str, ...], html_out: Path, jobs: int) -> None:
             _fail(str(e))
     if articles:
         docs += list(run.analyzed(run.inputs(articles), jobs=jobs))
-    write_html(docs, html_out)
+    if not docs and run.failed:
+        click.echo(f"nothing to report: {html_out} left as it was", err=True)
+        sys.exit(1)
+    try:
+        write_html(docs, html_out)
+    except OSError as e:
+        _fail(f"{html_out}: cannot write the report ({e.strerror})")
+        sys.exit(1)
     click.echo(f"wrote {html_out} ({len(docs)} document(s))", err=True)
     if run.failed:
         sys.exit(1)

@@ -28,7 +28,7 @@ _DB_OPTION = click.option(
 _FORMAT_OPTION = click.option(
     "--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True,
 )
-_LIMIT_OPTION = click.option("--limit", type=int, default=None, help="At most this many rows (table: 50).")
+_LIMIT_OPTION = click.option("--limit", type=click.IntRange(min=0), default=None, help="At most this many rows (table: 50).")
 
 
 def _open(db: Path, *, must_exist: bool = True) -> Any:

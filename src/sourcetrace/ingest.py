@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import sys
 import zlib
 from collections.abc import Iterable, Iterator
@@ -89,6 +90,17 @@ def document_from_text(data: bytes, *, doc_id: str, source: str) -> Document | I
     return Document(doc_id=doc_id, text=text, meta={})
 
 
+_CHARSET_DECLARED = re.compile(rb"charset\s*=", re.IGNORECASE)
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def document_from_html(
     data: bytes | str, *, doc_id: str, source: str, url: str | None = None
 ) -> Document | InputError:
@@ -98,6 +110,13 @@ def document_from_html(
             return InputError(source, "empty input")
         if _looks_binary(data):
             return InputError(source, "binary file, not text")
+        if not _CHARSET_DECLARED.search(data[:4096]) and not _is_utf8(data):
+            # no <meta charset> to go by: decode it as a text file is (trafilatura's own
+            # guess read Latin-1 "très" as cp1250 "trčs"), and say that it was a guess
+            decoded = _decode(data, source=source)
+            if isinstance(decoded, InputError):
+                return decoded
+            data = decoded
     elif not data.strip():
         return InputError(source, "empty input")
     import trafilatura  # slow to import; only HTML and WARC input needs it
@@ -140,10 +159,13 @@ def _suffix(path: Path) -> str:
 
 
 def _stem(path: Path) -> str:
+    """The file's name without its suffix, the document's id. A name that is not UTF-8
+    ("caf\\xe9.txt" in Latin-1) keeps its odd bytes as escapes: an id must be text."""
     suffix = _suffix(path)
+    stem = path.stem
     if suffix and path.name.lower().endswith(suffix):
-        return path.name[: -len(suffix)] or path.name
-    return path.stem
+        stem = path.name[: -len(suffix)] or path.name
+    return os.fsencode(stem).decode("utf-8", "backslashreplace")
 
 
 def _walk(root: Path) -> Iterator[Path]:
@@ -256,14 +278,21 @@ def _decode(data: bytes, *, source: str) -> str | InputError:
         pass
     from charset_normalizer import from_bytes
 
-    best = from_bytes(data).best()
+    matches = from_bytes(data)
+    best = matches.best()
     if best is None:
         return InputError(source, "binary file, not text (no text encoding fits)")
+    # a tie is broken for Windows-1252, the commonest 8-bit encoding of Western news (and
+    # what browsers take Latin-1 for): "très" read as cp1250 would be "trčs"
+    western = next((m for m in matches if m.encoding == "cp1252"
+                    and (m.chaos, m.coherence) == (best.chaos, best.coherence)), None)
+    best = western or best
     try:
         text = data.decode(best.encoding)
     except (UnicodeDecodeError, LookupError):
         return InputError(source, f"cannot decode text (guessed {best.encoding})")
-    logger.info("%s: not UTF-8, decoded as %s", source, best.encoding)
+    logger.warning("warning: %s: not UTF-8, decoded as %s (a guess: convert it to UTF-8 if letters look wrong)",
+                   source, best.encoding)
     return _check_text(text, source=source)
 
 
@@ -333,7 +362,14 @@ def _read_warc(path: Path, *, max_bytes: int) -> Iterator[Document | InputError]
     stem = _stem(path)
     count = 0
     with path.open("rb") as fh:
-        records = iter(ArchiveIterator(fh))
+        archive = ArchiveIterator(fh)
+        # warcio writes its own three-line warning for a record whose Content-Length runs
+        # short of the blank line; one line naming the file instead (the record is still read)
+        shown = ascii(source) if not source.isprintable() else source
+        archive.INC_RECORD = ("warning: " + shown.replace("{", "{{").replace("}", "}}")
+                              + ": a WARC record at offset {0} is not followed by a blank line"
+                              " (its Content-Length may be wrong)\n")
+        records = iter(archive)
         while True:
             payload, url = b"", None
             try:
