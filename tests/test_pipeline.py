@@ -179,3 +179,13 @@ def test_analyze_many_pins_a_failure_on_its_document_when_the_batch_fails(monkey
     assert [type(o).__name__ for o in out] == ["Document", "StageError", "Document"]
     assert "step.v1 failed on bad: kaputt" in str(out[1])
     assert out[2].meta == {"seen": "yes"}  # type: ignore[union-attr]
+
+
+def test_analyze_many_refuses_a_long_punctuation_run_and_goes_on() -> None:
+    # spaCy's tokenizer would take the square of the run's length; such a text is no article
+    from sourcetrace.pipeline import analyze_many
+
+    docs = [Document("junk", "=" * 10 + ".,;:!?" * 500), Document("ok", "“We won,” the captain said.")]
+    junk, ok = analyze_many(docs)
+    assert isinstance(junk, StageError) and "E505" in str(junk)
+    assert isinstance(ok, Document) and ok.attributions

@@ -8,6 +8,7 @@ Penn Treebank tags; a small component maps them to Universal POS so both are set
 from __future__ import annotations
 
 import os
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -18,7 +19,7 @@ from spacy.parts_of_speech import IDS as UPOS_IDS
 from spacy.strings import get_string_id
 from spacy.tokens import Doc as SpacyDoc
 
-from .errors import ConfigError
+from .errors import ConfigError, StageError
 from .model import Document
 
 __all__ = ["MODEL_DIR", "load_model", "names_of", "parse", "parse_many", "token_offsets", "use_news_infixes"]
@@ -153,8 +154,22 @@ def load_model(path: str | None = None) -> Language:
     return nlp
 
 
+# spaCy's tokenizer peels a word's suffixes one by one, each by a regex search over what is
+# left: a run of punctuation with no space in it costs the square of its length (12,000
+# characters took half a minute). No article holds one; a scrape of a binary blob may.
+_PUNCT_RUN = re.compile(r"[^\w\s]{2000,}")
+
+
+def _check_parsable(doc: Document) -> None:
+    run = _PUNCT_RUN.search(doc.text)
+    if run is not None:
+        raise StageError(f"E505: {doc.doc_id} holds {len(run.group())} punctuation characters with no space "
+                         f"(at offset {run.start()}): not article text, not parsed")
+
+
 def parse(doc: Document, *, nlp: Language | None = None) -> Document:
     """Attach the spaCy parse of the whole text (offsets stay those of `text`)."""
+    _check_parsable(doc)
     nlp = nlp or load_model()
     return doc.with_(parsed=nlp(doc.text))
 
@@ -166,6 +181,8 @@ times the speed of one at a time on PolNeAR dev, with the same parses)."""
 
 def parse_many(docs: list[Document], *, nlp: Language | None = None) -> list[Document]:
     """``parse`` for several documents in one batched spaCy pass."""
+    for doc in docs:
+        _check_parsable(doc)  # the batch fails, and its documents are parsed one by one
     nlp = nlp or load_model()
     parsed = nlp.pipe((d.text for d in docs), batch_size=PARSE_BATCH)
     return [d.with_(parsed=s) for d, s in zip(docs, parsed, strict=True)]

@@ -1177,9 +1177,10 @@ class _Extractor:
             (c for c in verb.children if c.lower_ == "saying" and c.i > 0 and self.sdoc[c.i - 1].lower_ == "as"),
             None,
         )
-        if as_saying is None:
-            nxt = [t for t in sent if t.i > verb.i and t.lower_ == "saying" and self.sdoc[t.i - 1].lower_ == "as"]
-            if nxt and lemma in {"quote", "cite"} and nxt[0].i - verb.i <= 15:
+        if as_saying is None and lemma in {"quote", "cite"}:
+            nxt = [self.sdoc[k] for k in range(verb.i + 1, min(sent.end, verb.i + 16))
+                   if self.sdoc[k].lower_ == "saying" and self.sdoc[k - 1].lower_ == "as"]
+            if nxt:
                 as_saying = nxt[0]
         passive = self.is_passive(verb)
         if as_saying is not None and lemma == "quote" and passive:
@@ -1300,6 +1301,8 @@ class _Extractor:
         while j >= sent.start and self.sdoc[j].text not in ALL_MARKS + ",;:" and "\n" not in self.sdoc[j].text:
             if not self.sdoc[j].is_space:
                 left.insert(0, self.sdoc[j])
+                if len(left) > 12:
+                    break  # no noun phrase of _is_np's; and no scan of a whole sentence per cue
             j -= 1
         boundary = self.sdoc[j].text if j >= sent.start else "^"
         if left and boundary in CLOSING + ",^" and self._is_np(left):
@@ -1310,6 +1313,8 @@ class _Extractor:
         while k < sent.end and self.sdoc[k].text not in ALL_MARKS + ",;:." and "\n" not in self.sdoc[k].text:
             if not self.sdoc[k].is_space:
                 right.append(self.sdoc[k])
+                if len(right) > 12:
+                    break
             k += 1
         b = first.i - 1
         while b > sent.start and self.sdoc[b].is_space:
@@ -1335,10 +1340,12 @@ class _Extractor:
             return []
         k = j - 1  # back to the clause's start: a quoted statement's close ("…,” Texas
         # delegate Bill Eastland, wearing “Ted Cruz” pins, said), a colon, a dash, a parenthesis
-        while k >= sent.start and "\n" not in self.sdoc[k].text and not (
+        while k >= max(sent.start, j - 60) and "\n" not in self.sdoc[k].text and not (
                 self.sdoc[k].text in ";:()—–" or self.sdoc[k].text in {*CLOSING, "''"} and k > sent.start
                 and self.sdoc[k - 1].text in {",", ".", "?", "!"}):
             k -= 1
+        if k < j - 60 and j - 60 > sent.start:
+            return []  # a clause of over 60 words before the cue: not read (nor scanned per cue)
         pieces: list[list[Token]] = [[]]
         for t in self.sdoc[k + 1 : j]:
             if t.text == ",":
@@ -1620,8 +1627,15 @@ class _Extractor:
 
     def _ends_sentence(self, sent: SpacySpan, last: Token) -> bool:
         """Only adjuncts (time, place, 'in an interview…') follow the frame."""
-        rest = [t for t in sent if t.i > last.i and not t.is_space and not t.is_punct]
-        return all(t.pos_ not in {"VERB", "AUX"} for t in rest) and len(rest) <= 12
+        words = 0  # a bounded look, not a scan of the sentence for every cue ("said said said …")
+        for k in range(last.i + 1, sent.end):
+            t = self.sdoc[k]
+            if t.is_space or t.is_punct:
+                continue
+            words += 1
+            if words > 12 or t.pos_ in {"VERB", "AUX"}:
+                return False
+        return True
 
     def as_saying_content(self, sent: SpacySpan, saying: Token) -> list[CharSpan]:
         comp = self.complement(saying, "say")
