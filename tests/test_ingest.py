@@ -373,3 +373,14 @@ def test_ingest_file_name_that_is_not_utf8_gives_a_text_id(tmp_path: Path) -> No
     doc = _doc(_one(path))
     assert doc.doc_id == "caf\\xe9"
     doc.to_json().encode("utf-8")  # no lone surrogate left to fail on
+
+
+def test_ingest_utf16_without_bom_is_decoded_and_binary_is_not(tmp_path: Path) -> None:
+    text = "Officials said the road would reopen on Friday.\n"
+    for encoding in ("utf-16-le", "utf-16-be"):
+        path = tmp_path / f"{encoding}.txt"
+        path.write_bytes(text.encode(encoding))
+        assert _doc(_one(path)).text == text
+    blob = tmp_path / "blob.txt"
+    blob.write_bytes(bytes(range(256)) * 8)
+    assert isinstance(_one(blob), InputError)

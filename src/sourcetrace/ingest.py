@@ -251,6 +251,23 @@ def _looks_binary(data: bytes) -> bool:
     return b"\x00" in data
 
 
+def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
+    """Text in UTF-16 saved without its byte-order mark (Latin script: a NUL in every other
+    byte, on the same side), with the encoding it was read in; else None."""
+    sample = data[: 4096 - 4096 % 2] if len(data) >= 4096 else data[: len(data) - len(data) % 2]
+    half = len(sample) // 2
+    if half < 8:
+        return None
+    even, odd = sample[0::2].count(0) / half, sample[1::2].count(0) / half
+    encoding = "utf-16-le" if odd > 0.9 and even < 0.05 else "utf-16-be" if even > 0.9 and odd < 0.05 else None
+    if encoding is None:
+        return None
+    try:
+        return data[: len(data) - len(data) % 2].decode(encoding), encoding
+    except UnicodeDecodeError:
+        return None
+
+
 def _control_share(text: str) -> float:
     if not text:
         return 0.0
@@ -271,7 +288,11 @@ def _decode(data: bytes, *, source: str) -> str | InputError:
                 return InputError(source, f"cannot decode text (invalid {encoding} after BOM)")
             return _check_text(text, source=source)
     if _looks_binary(data):
-        return InputError(source, "binary file, not text")
+        wide = _utf16_without_bom(data)
+        if wide is None:
+            return InputError(source, "binary file, not text")
+        logger.warning("warning: %s: no byte-order mark, decoded as %s (every other byte is NUL)", source, wide[1])
+        return _check_text(wide[0], source=source)
     try:
         return _check_text(data.decode("utf-8"), source=source)
     except UnicodeDecodeError:
