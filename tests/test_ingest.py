@@ -384,3 +384,12 @@ def test_ingest_utf16_without_bom_is_decoded_and_binary_is_not(tmp_path: Path) -
     blob = tmp_path / "blob.txt"
     blob.write_bytes(bytes(range(256)) * 8)
     assert isinstance(_one(blob), InputError)
+
+
+def test_ingest_jsonl_line_with_a_lone_surrogate_is_refused_by_line(tmp_path: Path) -> None:
+    path = tmp_path / "odd.jsonl"
+    path.write_text('{"id": "a", "text": "Lone \\ud800 here, she said."}\n{"id": "b", "text": "Fine, he said."}\n',
+                    encoding="utf-8")
+    first, second = list(read_inputs([str(path)]))
+    assert isinstance(first, InputError) and first.path.endswith("odd.jsonl:1") and "Unicode" in first.reason
+    assert _doc(second).doc_id == "b"

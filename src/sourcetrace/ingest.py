@@ -93,6 +93,15 @@ def document_from_text(data: bytes, *, doc_id: str, source: str) -> Document | I
 _CHARSET_DECLARED = re.compile(rb"charset\s*=", re.IGNORECASE)
 
 
+def _is_unicode(text: str) -> bool:
+    """JSON may escape a lone UTF-16 surrogate, which no stage and no output can encode."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _is_utf8(data: bytes) -> bool:
     try:
         data.decode("utf-8")
@@ -361,6 +370,8 @@ def _jsonl_record(raw: bytes, *, where: str) -> Document | InputError:
         return InputError(where, 'missing "text" (a string)')
     if not text.strip():
         return InputError(where, "empty input")
+    if not _is_unicode(text) or not _is_unicode(str(doc_id)):
+        return InputError(where, "not valid Unicode (a lone surrogate such as \\ud800 in its JSON)")
     meta = record.get("meta") or {}
     if not isinstance(meta, dict):
         return InputError(where, '"meta" must be a JSON object')

@@ -1374,7 +1374,7 @@ class _Extractor:
                     np[0].tag_ in _FRONTED and np[0].dep_ not in {"amod", "compound"}) or not (
                     self._is_np(np) or all(t.like_num for t in np)):
                 break
-            subject += [self.sdoc[subject[-1].i + 1], *piece]  # the comma between them
+            subject = list(self.sdoc[subject[0].i : piece[-1].i + 1])  # with the comma between them
         return subject if len(subject) <= 24 else []
 
     def _subject_misread(self, sent: SpacySpan, verb: Token, cue: list[Token]) -> list[Token]:
