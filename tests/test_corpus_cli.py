@@ -287,3 +287,34 @@ def test_corpus_cli_tables_show_article_text_literally(tmp_path: Path) -> None:
 def test_corpus_cli_negative_limit_is_a_usage_error(db: Path) -> None:
     result = CliRunner().invoke(corpus, ["sources", "--db", str(db), "--limit", "-1"])
     assert result.exit_code == 2 and "-1" in result.output
+
+
+def test_corpus_cli_add_stopped_by_sigterm_keeps_what_was_analysed(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+    import signal
+
+    import duckdb
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for n in range(40):
+        (folder / f"a{n:02d}.txt").write_text(f"Mayor Jane Doe said that pier {n} will close.\n", encoding="utf-8")
+    seen: list[str] = []
+
+    def analyze_then_stop(doc: Document) -> Document:
+        seen.append(doc.doc_id)
+        if len(seen) == 20:  # in the second chunk: the first one is analysed, not yet committed
+            os.kill(os.getpid(), signal.SIGTERM)
+        return fake_analyze(doc)
+
+    monkeypatch.setattr(sourcetrace.pipeline, "analyze_many", sourcetrace.pipeline.per_document(analyze_then_stop))
+    path = tmp_path / "c.duckdb"
+    result = CliRunner().invoke(corpus, ["add", str(folder), "--db", str(path)])
+    assert result.exit_code == 128 + signal.SIGTERM
+    assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL  # put back
+    with duckdb.connect(str(path), read_only=True) as con:
+        stored = con.execute("select count(*) from documents").fetchone()[0]  # type: ignore[index]
+    assert 16 <= stored < 40
+    rerun = _run("add", str(folder), "--db", str(path))
+    assert f"{40 - stored} added, {stored} already stored" in rerun.stderr  # type: ignore[attr-defined]

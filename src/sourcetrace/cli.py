@@ -16,7 +16,7 @@ from typing import Any
 
 import click
 
-from .errors import InputError, SourcetraceError
+from .errors import InputError, SourcetraceError, printable
 from .files import write_text_atomic
 from .model import SCHEMA, Document
 
@@ -28,14 +28,9 @@ _MODES = ("rules", "crf", "transformer", "transformer-large")
 _DEFAULT_MODE = "crf"
 
 
-def _printable(text: str) -> str:
-    """Control characters escaped: a newline in a file name can't start a forged line."""
-    return "".join(c if c.isprintable() else ascii(c)[1:-1] for c in text)
-
-
 def _fail(msg: str) -> None:
     """One line on stderr; a reason quoting binary input is cut short."""
-    msg = _printable(msg)
+    msg = printable(msg)
     click.echo(f"error: {msg if len(msg) <= 400 else msg[:399] + '…'}", err=True)
 
 
@@ -44,7 +39,7 @@ class _EchoHandler(logging.Handler):
     library itself only logs (NullHandler), as a library should."""
 
     def emit(self, record: logging.LogRecord) -> None:
-        click.echo(_printable(record.getMessage()), err=True)
+        click.echo(printable(record.getMessage()), err=True)
 
 
 def _show_library_warnings() -> None:
@@ -54,7 +49,7 @@ def _show_library_warnings() -> None:
 
 
 def _shown(name: str) -> str:
-    return repr(_printable(name))
+    return repr(printable(name))
 
 
 class _Run:

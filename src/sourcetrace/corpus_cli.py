@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import signal
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -17,7 +18,7 @@ from typing import Any
 
 import click
 
-from .errors import SourcetraceError
+from .errors import SourcetraceError, printable
 
 __all__ = ["corpus"]
 
@@ -67,6 +68,12 @@ def corpus() -> None:
         )
 
 
+def _stop(signum: int, frame: object) -> None:
+    """A SIGTERM (a scheduler stopping the job) ends `corpus add` as Ctrl-C does: the
+    documents already analysed are committed first, and a rerun resumes after them."""
+    raise SystemExit(128 + signum)
+
+
 @corpus.command()
 @click.argument("paths", nargs=-1, required=True)
 @_DB_OPTION
@@ -93,7 +100,7 @@ def add(paths: tuple[str, ...], db: Path, jobs: int, analyzed: bool) -> None:
     def on_event(event: str, name: str, detail: str) -> None:
         counts[event] += 1
         if event == "failed":
-            line = f"error: {name}: {detail}"
+            line = f"error: {printable(name)}: {printable(detail)}"
             if err.is_terminal:  # above the live progress bar
                 progress.console.print(line, markup=False, highlight=False, soft_wrap=True)
             else:
@@ -102,6 +109,7 @@ def add(paths: tuple[str, ...], db: Path, jobs: int, analyzed: bool) -> None:
                                                  f"{counts['failed']} failed")
 
     store = _open(db, must_exist=False)
+    previous = signal.signal(signal.SIGTERM, _stop)
     try:
         with progress:
             task = progress.add_task("adding", total=None, detail="")
@@ -109,6 +117,7 @@ def add(paths: tuple[str, ...], db: Path, jobs: int, analyzed: bool) -> None:
     except SourcetraceError as e:
         raise click.ClickException(str(e)) from e
     finally:
+        signal.signal(signal.SIGTERM, previous)
         store.close()
     if summary.mixed_modes:
         click.echo(f"warning: {db} holds documents analysed in more than one attribution mode "

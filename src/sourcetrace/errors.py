@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-__all__ = ["ConfigError", "InputError", "OffsetError", "SourcetraceError", "StageError"]
+__all__ = ["ConfigError", "InputError", "OffsetError", "SourcetraceError", "StageError", "printable"]
+
+
+def printable(text: str) -> str:
+    """Control characters escaped, for a message that must stay one line: a newline in a
+    file name or a document id can't start a forged line, an ESC can't reach the terminal."""
+    return "".join(c if c.isprintable() else ascii(c)[1:-1] for c in text)
 
 
 class SourcetraceError(Exception):

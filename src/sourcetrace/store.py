@@ -316,7 +316,8 @@ class Store:
         try:
             self.con = duckdb.connect(self.path, read_only=read_only, config={"memory_limit": memory_limit})
         except duckdb.IOException as e:
-            raise StoreError(f"E601: cannot open store {self.path} ({e}); is another run using it?") from e
+            hint = "; is another run using it?" if "lock" in str(e).lower() else ""
+            raise StoreError(f"E601: cannot open store {self.path} ({e}){hint}") from e
         except duckdb.Error as e:
             raise StoreError(f"E602: {self.path} is not a sourcetrace store ({e})") from e
         if not read_only:
