@@ -15,7 +15,7 @@ def test_runner_failure_is_returned_not_raised(monkeypatch: pytest.MonkeyPatch) 
             raise StageError("E502: boom")
         return doc
 
-    monkeypatch.setattr(local_runner, "analyze_many", per_document(analyze))
+    monkeypatch.setattr(local_runner.pipeline, "analyze_many", per_document(analyze))
     out = list(LocalRunner().run([Document("a", "x"), Document("bad", "y"), Document("c", "z")]))
     assert [type(o).__name__ for o in out] == ["Document", "Failure", "Document"]
     assert isinstance(out[1], Failure) and str(out[1]) == "bad: E502: boom"

@@ -12,8 +12,9 @@ from concurrent.futures import ProcessPoolExecutor
 from functools import partial
 from typing import Any
 
+from .. import pipeline
 from ..model import Document
-from ..pipeline import DEFAULT_MODE, TRANSFORMER_MODES, analyze_many, stages_for
+from ..pipeline import DEFAULT_MODE, TRANSFORMER_MODES, stages_for
 
 __all__ = ["Failure", "LocalRunner"]
 
@@ -68,7 +69,7 @@ def _outcome(doc_id: str, out: Any) -> Document | Failure:
 def _analyze_dicts(chunk: list[dict[str, Any]], mode: str = DEFAULT_MODE) -> list[dict[str, Any]]:
     docs = [Document.from_dict(d) for d in chunk]
     return [out.to_dict() if isinstance(out, Document) else {"_failure": str(out), "doc_id": doc.doc_id}
-            for doc, out in zip(docs, analyze_many(docs, mode=mode), strict=True)]
+            for doc, out in zip(docs, pipeline.analyze_many(docs, mode=mode), strict=True)]
 
 
 def _one_thread_each() -> None:
@@ -95,7 +96,7 @@ class LocalRunner:
     def run(self, docs: Iterable[Document]) -> Iterator[Document | Failure]:
         if self.jobs == 1:
             for chunk in doc_chunks(docs):
-                for doc, out in zip(chunk, analyze_many(chunk, mode=self.mode), strict=True):
+                for doc, out in zip(chunk, pipeline.analyze_many(chunk, mode=self.mode), strict=True):
                     yield _outcome(doc.doc_id, out)
             return
         init = _one_thread_each if self.mode in TRANSFORMER_MODES else None
