@@ -1074,3 +1074,61 @@ def test_attribution_share_the_parser_read_as_a_prepositional_phrase() -> None:
     """
     sdoc = _parsed(rows)
     assert [_frame_roles(sdoc, f) for f in find_frames(sdoc)] == [("About 4 in 10", "say", "prices rose")]
+
+
+def test_attribution_set_off_subject_keeps_a_modifier_and_a_place_that_speaks() -> None:
+    from spacy.tokens import Span
+
+    from sourcetrace.attribution.rules import find_frames
+
+    rows = """
+    Retired VBN VERB amod 2
+    Gen. NNP PROPN compound 2
+    Allen NNP PROPN dep 7
+    , , PUNCT punct 5
+    an DT DET det 5
+    envoy NN NOUN appos 2
+    , , PUNCT punct 2
+    said VBD VERB ROOT 7
+    talks NNS NOUN nsubj 9
+    failed VBD VERB ccomp 7
+    . . PUNCT punct 7
+    """
+    sdoc = _parsed(rows)  # a participle that modifies the name opens no adverbial
+    assert [_frame_roles(sdoc, f) for f in find_frames(sdoc)] == [("Retired Gen. Allen, an envoy,", "said", "talks failed")]
+    rows = """
+    On IN ADP case 1
+    Monday NNP PROPN obl 9
+    , , PUNCT punct 1
+    China NNP PROPN dep 9
+    , , PUNCT punct 7
+    in IN ADP case 7
+    a DT DET det 7
+    statement NN NOUN obl 9
+    , , PUNCT punct 7
+    said VBD VERB ROOT 9
+    talks NNS NOUN nsubj 11
+    failed VBD VERB ccomp 9
+    . . PUNCT punct 9
+    """
+    sdoc = _parsed(rows)
+    sdoc.ents = [Span(sdoc, 3, 4, label="LOC")]
+    # a place after a time phrase speaks; only a place after a place ("In Reston, Va.,") is passed over
+    assert [_frame_roles(sdoc, f) for f in find_frames(sdoc)] == [("China", "said", "talks failed")]
+
+
+def test_attribution_noun_phrase_the_parser_took_for_a_clause() -> None:
+    from sourcetrace.attribution.rules import find_frames
+
+    rows = """
+    Voters NNS NOUN nsubj 1
+    leaving VBG VERB advcl 4
+    the DT DET det 3
+    polls NNS NOUN obj 1
+    said VBD VERB ROOT 4
+    they PRP PRON nsubj 6
+    voted VBD VERB ccomp 4
+    . . PUNCT punct 4
+    """
+    sdoc = _parsed(rows)
+    assert ("Voters leaving the polls", "said", "they voted") in [_frame_roles(sdoc, f) for f in find_frames(sdoc)]

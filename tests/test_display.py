@@ -170,6 +170,8 @@ def test_display_strips_terminal_control_codes() -> None:
     out = table_text([doc])
     assert "\x1b" not in out
     assert "\x07" not in out
+    # a right-to-left override would make the cell read backwards from there on
+    assert "\u202e" not in table_text([Document(doc_id="d\u202etxt.exe", text="x")])
 
 
 def test_display_render_table_prints_to_given_console() -> None:

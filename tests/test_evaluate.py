@@ -338,3 +338,10 @@ def test_load_records_malformed_record_is_one_input_error(tmp_path: Path, field:
     path.write_text(json.dumps(record) + "\n", encoding="utf-8")
     with pytest.raises(InputError, match=f"E114.*{reason}"):
         load_records(path)
+
+
+def test_load_records_lone_surrogate_is_one_input_error(tmp_path: Path) -> None:
+    path = tmp_path / "odd.jsonl"
+    path.write_text('{"doc_id": "d1", "text": "Jane \\ud800 Roe said so."}\n', encoding="utf-8")
+    with pytest.raises(InputError, match="E114.*Unicode"):
+        load_records(path)

@@ -393,3 +393,31 @@ def test_ingest_jsonl_line_with_a_lone_surrogate_is_refused_by_line(tmp_path: Pa
     first, second = list(read_inputs([str(path)]))
     assert isinstance(first, InputError) and first.path.endswith("odd.jsonl:1") and "Unicode" in first.reason
     assert _doc(second).doc_id == "b"
+
+
+def test_ingest_html_without_charset_and_one_stray_byte_is_still_read(tmp_path: Path) -> None:
+    path = tmp_path / "stray.html"
+    body = "<html><body><article><p>“The pier is safe,” said the mayor of Caf\xe9 Town, on Monday.</p></article></body></html>"
+    path.write_bytes(body.encode("utf-8").replace("\xe9".encode(), b"\xe9"))
+    assert "pier is safe" in _doc(_one(path)).text
+
+
+def test_ingest_jsonl_meta_with_a_lone_surrogate_is_refused_by_line(tmp_path: Path) -> None:
+    path = tmp_path / "meta.jsonl"
+    path.write_text('{"id": "a", "text": "Fine, he said.", "meta": {"title": "T \\ud800"}}\n', encoding="utf-8")
+    (item,) = list(read_inputs([str(path)]))
+    assert isinstance(item, InputError) and "Unicode" in item.reason
+
+
+def test_ingest_warc_record_short_of_its_blank_line_warns_in_one_line(tmp_path: Path,
+                                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    html = b"<html><body><article><p>The mayor said the pier would reopen in May after repairs.</p></article></body></html>"
+    http = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n" + html
+    record = (b"WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: http://example.org/a\r\n"
+              b"Content-Type: application/http; msgtype=response\r\nContent-Length: %d\r\n\r\n" % (len(http) - 10)
+              + http + b"\r\n\r\n")
+    path = tmp_path / "short{x}.warc"
+    path.write_bytes(record)
+    list(read_inputs([str(path)]))
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith(f"warning: {path}: a WARC record at offset")

@@ -185,7 +185,11 @@ def test_analyze_many_refuses_a_long_punctuation_run_and_goes_on() -> None:
     # spaCy's tokenizer would take the square of the run's length; such a text is no article
     from sourcetrace.pipeline import analyze_many
 
-    docs = [Document("junk", "=" * 10 + ".,;:!?" * 500), Document("ok", "“We won,” the captain said.")]
-    junk, ok = analyze_many(docs)
-    assert isinstance(junk, StageError) and "E505" in str(junk)
-    assert isinstance(ok, Document) and ok.attributions
+    docs = [Document("junk", "=" * 10 + ".,;:!?" * 500),
+            Document("broken", ("=" * 999 + "a") * 3),  # broken by letters
+            Document("spaced", ("=" * 700 + " ") * 4),  # broken by spaces
+            Document("ok", "“We won,” the captain said.\n" + "=" * 300 + "\nSee https://example.org/"
+                     + "a/b-c?d=e&" * 30)]
+    junk, broken, spaced, ok = analyze_many(docs)
+    assert all(isinstance(e, StageError) and "E505" in str(e) for e in (junk, broken, spaced))
+    assert isinstance(ok, Document) and ok.attributions  # a separator line and a long URL pass

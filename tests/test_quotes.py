@@ -54,7 +54,7 @@ def test_mark_sets_agree() -> None:
     assert not set(DOUBLE_OPEN) & set(DOUBLE_CLOSE)
 
 
-def test_low_opening_mark_opens_a_quotation() -> None:
-    text = "Der Minister sagte: „Wir bleiben.” Then he left."
+def test_low_opening_mark_opens_a_quotation_closed_the_german_way() -> None:
+    text = "Der Minister sagte: „Wir bleiben.“ Dann ging er. Sie sagte: „Nein.” Ende."
     quotes = layout(text).quotes
-    assert [(text[q.start], q.closed) for q in quotes] == [("„", True)]
+    assert [text[q.start : q.end] for q in quotes] == ["„Wir bleiben.“", "„Nein.”"]

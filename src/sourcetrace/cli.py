@@ -18,7 +18,7 @@ import click
 
 from .errors import InputError, SourcetraceError, printable
 from .files import write_text_atomic
-from .model import SCHEMA, Document
+from .model import SCHEMA, Document, content_hash
 
 __all__ = ["cli"]
 
@@ -39,11 +39,11 @@ class _EchoHandler(logging.Handler):
     library itself only logs (NullHandler), as a library should."""
 
     def emit(self, record: logging.LogRecord) -> None:
-        click.echo(printable(record.getMessage()), err=True)
+        click.echo(f"warning: {printable(record.getMessage())}", err=True)
 
 
 def _show_library_warnings() -> None:
-    logger = logging.getLogger("sourcetrace.ingest")
+    logger = logging.getLogger("sourcetrace")
     if not any(isinstance(h, _EchoHandler) for h in logger.handlers):
         logger.addHandler(_EchoHandler(logging.WARNING))
 
@@ -76,8 +76,6 @@ class _Run:
         if doc.doc_id not in self.ids:
             self.ids.add(doc.doc_id)
             return doc
-        from .store import content_hash
-
         base = f"{doc.doc_id}~{content_hash(doc.text)[:8]}"
         new, n = base, 2
         while new in self.ids:
@@ -223,9 +221,9 @@ def _file_name(doc_id: str, taken: set[str]) -> str:
     digest = hashlib.sha256(doc_id.encode("utf-8", "surrogatepass")).hexdigest()[:8]
     if len(stem.encode("utf-8", "surrogatepass")) > 150:
         stem = stem.encode("utf-8", "surrogatepass")[:140].decode("utf-8", "ignore") + "~" + digest
-    name = f"{stem}.json"
-    if name.lower() in taken:  # "a/b" and "a_b"; "Good" and "good" on a case-blind disk
-        name = f"{stem}~{digest}.json"
+    name, n = f"{stem}.json", 1
+    while name.lower() in taken:  # "a/b" and "a_b"; "Good" and "good" on a case-blind disk
+        name, n = f"{stem}~{digest}{'' if n == 1 else f'-{n}'}.json", n + 1
     taken.add(name.lower())
     return name
 
@@ -263,6 +261,9 @@ def report(paths: tuple[str, ...], html_out: Path, jobs: int) -> None:
             _fail(str(e))
     if articles:
         docs += list(run.analyzed(run.inputs(articles), jobs=jobs))
+    if not docs and not run.failed:
+        _fail("no articles or records found")
+        sys.exit(1)
     if not docs and run.failed:
         click.echo(f"nothing to report: {html_out} left as it was", err=True)
         sys.exit(1)

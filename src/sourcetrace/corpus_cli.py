@@ -12,6 +12,7 @@ import io
 import json
 import signal
 import sys
+import threading
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -109,7 +110,8 @@ def add(paths: tuple[str, ...], db: Path, jobs: int, analyzed: bool) -> None:
                                                  f"{counts['failed']} failed")
 
     store = _open(db, must_exist=False)
-    previous = signal.signal(signal.SIGTERM, _stop)
+    main = threading.current_thread() is threading.main_thread()  # signal handlers live there only
+    previous = signal.signal(signal.SIGTERM, _stop) if main else None
     try:
         with progress:
             task = progress.add_task("adding", total=None, detail="")
@@ -117,7 +119,8 @@ def add(paths: tuple[str, ...], db: Path, jobs: int, analyzed: bool) -> None:
     except SourcetraceError as e:
         raise click.ClickException(str(e)) from e
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        if main:
+            signal.signal(signal.SIGTERM, previous)
         store.close()
     if summary.mixed_modes:
         click.echo(f"warning: {db} holds documents analysed in more than one attribution mode "

@@ -34,7 +34,7 @@ COLUMNS = ("id", "speaker", "type", "kind", "certainty", "chain", "content", "fl
 _SPACE = re.compile(r"\s+")
 # C0, DEL and C1 controls: an ESC from an article would reach the terminal untouched
 # (rich keeps it), letting text recolour or retitle the user's terminal.
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")  # and bidi overrides
 
 
 def _entities(doc: Document) -> dict[str, Entity]:

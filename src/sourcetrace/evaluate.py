@@ -333,9 +333,7 @@ def _load_file(path: Path) -> list[Document]:
         if not isinstance(item, dict) or "doc_id" not in item or "text" not in item:
             continue
         try:
-            doc = Document.from_dict(item)
-            doc.check_spans()  # a span outside the text would be shown or scored as garbage
-            docs.append(doc)
+            docs.append(Document.from_record(item))  # a span outside the text would show as garbage
         except (KeyError, TypeError, ValueError, OffsetError) as e:
             raise InputError(
                 str(path), f"E114: malformed record {item.get('doc_id')!r} ({e!r})"

@@ -18,8 +18,8 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO, TextIO
 
-from .errors import InputError
-from .model import Document
+from .errors import InputError, printable
+from .model import Document, is_valid_unicode
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
@@ -93,15 +93,6 @@ def document_from_text(data: bytes, *, doc_id: str, source: str) -> Document | I
 _CHARSET_DECLARED = re.compile(rb"charset\s*=", re.IGNORECASE)
 
 
-def _is_unicode(text: str) -> bool:
-    """JSON may escape a lone UTF-16 surrogate, which no stage and no output can encode."""
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
 def _is_utf8(data: bytes) -> bool:
     try:
         data.decode("utf-8")
@@ -123,9 +114,9 @@ def document_from_html(
             # no <meta charset> to go by: decode it as a text file is (trafilatura's own
             # guess read Latin-1 "très" as cp1250 "trčs"), and say that it was a guess
             decoded = _decode(data, source=source)
-            if isinstance(decoded, InputError):
-                return decoded
-            data = decoded
+            if not isinstance(decoded, InputError):
+                data = decoded
+            # else (UTF-8 with a stray byte): trafilatura's own decoding, which replaces it
     elif not data.strip():
         return InputError(source, "empty input")
     import trafilatura  # slow to import; only HTML and WARC input needs it
@@ -300,7 +291,7 @@ def _decode(data: bytes, *, source: str) -> str | InputError:
         wide = _utf16_without_bom(data)
         if wide is None:
             return InputError(source, "binary file, not text")
-        logger.warning("warning: %s: no byte-order mark, decoded as %s (every other byte is NUL)", source, wide[1])
+        logger.warning("%s: no byte-order mark, decoded as %s (every other byte is NUL)", source, wide[1])
         return _check_text(wide[0], source=source)
     try:
         return _check_text(data.decode("utf-8"), source=source)
@@ -321,7 +312,7 @@ def _decode(data: bytes, *, source: str) -> str | InputError:
         text = data.decode(best.encoding)
     except (UnicodeDecodeError, LookupError):
         return InputError(source, f"cannot decode text (guessed {best.encoding})")
-    logger.warning("warning: %s: not UTF-8, decoded as %s (a guess: convert it to UTF-8 if letters look wrong)",
+    logger.warning("%s: not UTF-8, decoded as %s (a guess: convert it to UTF-8 if letters look wrong)",
                    source, best.encoding)
     return _check_text(text, source=source)
 
@@ -370,7 +361,7 @@ def _jsonl_record(raw: bytes, *, where: str) -> Document | InputError:
         return InputError(where, 'missing "text" (a string)')
     if not text.strip():
         return InputError(where, "empty input")
-    if not _is_unicode(text) or not _is_unicode(str(doc_id)):
+    if not is_valid_unicode(record):
         return InputError(where, "not valid Unicode (a lone surrogate such as \\ud800 in its JSON)")
     meta = record.get("meta") or {}
     if not isinstance(meta, dict):
@@ -397,8 +388,7 @@ def _read_warc(path: Path, *, max_bytes: int) -> Iterator[Document | InputError]
         archive = ArchiveIterator(fh)
         # warcio writes its own three-line warning for a record whose Content-Length runs
         # short of the blank line; one line naming the file instead (the record is still read)
-        shown = ascii(source) if not source.isprintable() else source
-        archive.INC_RECORD = ("warning: " + shown.replace("{", "{{").replace("}", "}}")
+        archive.INC_RECORD = ("warning: " + printable(source).replace("{", "{{").replace("}", "}}")
                               + ": a WARC record at offset {0} is not followed by a blank line"
                               " (its Content-Length may be wrong)\n")
         records = iter(archive)

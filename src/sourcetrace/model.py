@@ -6,6 +6,7 @@ added, and never rewrites ``text``. Spans are ``[start, end)`` code-point offset
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -20,11 +21,28 @@ __all__ = [
     "Document",
     "Entity",
     "Span",
+    "content_hash",
+    "is_valid_unicode",
     "spans_overlap",
     "spans_text",
 ]
 
 SCHEMA = "sourcetrace/1"
+
+
+def content_hash(text: str) -> str:
+    """The identity of a document: SHA-256 of its UTF-8 text."""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def is_valid_unicode(value: Any) -> bool:
+    """Whether every string in a JSON value encodes as UTF-8: JSON may escape a lone UTF-16
+    surrogate ("\\ud800"), which no output can write."""
+    try:
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 Span = tuple[int, int]
 Kind = Literal["direct", "mixed", "indirect", "according_to", "implicit"]
@@ -206,6 +224,17 @@ class Document:
             attributions=tuple(attrs),
             entities=tuple(ents),
         )
+
+    @classmethod
+    def from_record(cls, data: dict[str, Any]) -> Document:
+        """A record read from outside (a file a user gives): ``from_dict``, then checked that
+        all of it is valid Unicode and every span lies inside the text. Raises KeyError,
+        TypeError, ValueError or OffsetError, for the reader to report with its file."""
+        if not is_valid_unicode(data):
+            raise ValueError("not valid Unicode (a lone surrogate such as \\ud800)")
+        doc = cls.from_dict(data)
+        doc.check_spans()
+        return doc
 
     def check_spans(self) -> None:
         """Raise OffsetError if any span lies outside ``text`` or is reversed."""

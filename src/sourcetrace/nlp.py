@@ -154,17 +154,25 @@ def load_model(path: str | None = None) -> Language:
     return nlp
 
 
-# spaCy's tokenizer peels a word's suffixes one by one, each by a regex search over what is
-# left: a run of punctuation with no space in it costs the square of its length (12,000
-# characters took half a minute). No article holds one; a scrape of a binary blob may.
-_PUNCT_RUN = re.compile(r"[^\w\s]{2000,}")
+# spaCy's tokenizer peels a word's prefixes and suffixes one by one, each by a regex search
+# over what is left: a long word made mostly of punctuation costs it the square of its
+# length (12,000 marks took half a minute), and such words broken by a letter or a space
+# still cost about half a second per KB. No article holds them (a separator line of a few
+# hundred "=" passes; a URL is mostly letters); a scrape of a binary blob may.
+_LONG_WORD = re.compile(r"\S{200,}")
+_MAX_PUNCTUATION_WORDS = 2000  # characters, summed over such words
 
 
 def _check_parsable(doc: Document) -> None:
-    run = _PUNCT_RUN.search(doc.text)
-    if run is not None:
-        raise StageError(f"E505: {doc.doc_id} holds {len(run.group())} punctuation characters with no space "
-                         f"(at offset {run.start()}): not article text, not parsed")
+    heavy, first = 0, -1
+    for word in _LONG_WORD.finditer(doc.text):
+        chunk = word.group()
+        if 2 * sum(not c.isalnum() for c in chunk) > len(chunk):
+            heavy += len(chunk)
+            first = word.start() if first < 0 else first
+    if heavy > _MAX_PUNCTUATION_WORDS:
+        raise StageError(f"E505: {doc.doc_id} holds {heavy} characters of words of 200 or more, mostly "
+                         f"punctuation, from offset {first}: not article text, not parsed")
 
 
 def parse(doc: Document, *, nlp: Language | None = None) -> Document:

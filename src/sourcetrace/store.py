@@ -24,7 +24,6 @@ were added since.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import json
 import logging
 import time
@@ -38,7 +37,7 @@ import pyarrow as pa
 
 from .errors import InputError, OffsetError, SourcetraceError
 from .link import sketch
-from .model import Document, spans_text
+from .model import Document, content_hash, spans_text
 
 __all__ = [
     "DEFAULT_DB",
@@ -63,11 +62,6 @@ Analyze = Callable[[Document], Document]
 
 class StoreError(SourcetraceError):
     """The store file cannot be opened or written (locked by another run, not a store…)."""
-
-
-def content_hash(text: str) -> str:
-    """The identity of a document: SHA-256 of its UTF-8 text."""
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _vetted(doc: Document, out: Document | SourcetraceError) -> Document | _Failure:
@@ -726,8 +720,7 @@ def _record(raw: str | Any, *, where: str) -> Document | InputError:
     if not isinstance(data, dict) or not isinstance(data.get("text"), str) or data.get("doc_id") in (None, ""):
         return InputError(where, "not a sourcetrace record (needs doc_id and text)")
     try:
-        doc = Document.from_dict(data)
-        doc.check_spans()
+        doc = Document.from_record(data)
     except (OffsetError, KeyError, TypeError, ValueError) as e:
         return InputError(where, f"bad record ({e})")
     return doc

@@ -17,8 +17,8 @@ from functools import lru_cache
 __all__ = ["ALL_MARKS", "CLOSING", "DOUBLE_CLOSE", "DOUBLE_MARKS", "DOUBLE_OPEN", "OPENING", "Quote", "TextLayout", "layout"]
 
 # The quotation marks, named once for every attribution module. Typographic marks open
-# (“ ‘ « „) or close (” ’ »), the straight " does both, and ’ is mostly an apostrophe
-# (``layout`` tells which). PolNeAR's NYT text writes a double mark as two
+# (“ ‘ « „) or close (” ’ »; German closes „ with “, which ``layout`` pairs), the straight
+# " does both, and ’ is mostly an apostrophe (``layout`` tells which). PolNeAR's NYT text writes a double mark as two
 # apostrophes; the modules that read it say so where they test for it.
 DOUBLE_OPEN = "“«„"
 DOUBLE_CLOSE = "”»"
@@ -99,9 +99,10 @@ def _scan_para(text: str, start: int, end: int, para: int) -> list[Quote]:
             continue
         if ch in DOUBLE_OPEN and d_open < 0:
             d_open = i
-        elif d_open >= 0 and (ch in DOUBLE_CLOSE or (ch == '"' and straight_open < 0)):
-            # a curly quotation closes with its own mark, or with a straight one in scraped
-            # text that mixes them (“like this,")
+        elif d_open >= 0 and (ch in DOUBLE_CLOSE or (ch == '"' and straight_open < 0)
+                              or (ch == "“" and text[d_open] == "„")):
+            # a curly quotation closes with its own mark (German „so“ with “), or with a
+            # straight one in scraped text that mixes them (“like this,")
             if s_open >= 0:
                 s_open = -1  # an unbalanced inner quote ends with its outer one
             quotes.append(Quote(d_open, i + 1, True, 0, para))

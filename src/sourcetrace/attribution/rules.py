@@ -1358,13 +1358,18 @@ class _Extractor:
         def fronted(piece: list[Token]) -> bool:
             if piece[0].lower_ in {"just", "only"}:
                 piece = piece[1:]  # "Just over a quarter, 26 percent, say": a share, not an adverbial
-            return not piece or (piece[0].tag_ in _FRONTED and not _approximation(piece)) or _when(piece)
+            return not piece or _when(piece) or (
+                piece[0].tag_ in _FRONTED and piece[0].dep_ not in {"amod", "compound"}  # "Retired Gen. …"
+                and not _approximation(piece))
 
-        popped = False
-        while pieces and (not pieces[0] or fronted(pieces[0]) or popped and all(
-                t.ent_type_ == "LOC" or t.is_punct for t in pieces[0])):
-            pieces.pop(0)  # "In a statement to the Observer, …", "Last week, …", "In Reston, Va., …"
-            popped = True
+        def place(piece: list[Token]) -> bool:
+            return bool(piece) and all(t.ent_type_ == "LOC" or t.is_punct for t in piece)
+
+        last_popped: list[Token] = []
+        while pieces and (not pieces[0] or fronted(pieces[0]) or (
+                place(pieces[0]) and last_popped and last_popped[-1].ent_type_ == "LOC")):
+            last_popped = pieces.pop(0)  # "In a statement to the Observer, …", "Last week, …",
+            # "In Reston, Va., …" (the state of a place passed over; not "On Monday, China, …")
         if not pieces or not self._is_np(pieces[0]):
             return []  # not a subject ("Officials familiar with the server taken from …, N.Y.")
         subject = list(pieces[0])
