@@ -214,11 +214,10 @@ def _emit(docs: list[Document], output: Path | None, fmt: str) -> None:
 def _file_name(doc_id: str, taken: set[str]) -> str:
     """A file name for a record: no path separators, control characters or leading dot,
     at most about 150 characters (then the id's hash), and none used twice in one folder."""
-    import hashlib
     import re
 
     stem = re.sub(r"[/\\\x00-\x1f\x7f]", "_", doc_id).lstrip(".") or "_"
-    digest = hashlib.sha256(doc_id.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+    digest = content_hash(doc_id)[:8]
     if len(stem.encode("utf-8", "surrogatepass")) > 150:
         stem = stem.encode("utf-8", "surrogatepass")[:140].decode("utf-8", "ignore") + "~" + digest
     name, n = f"{stem}.json", 1

@@ -44,6 +44,7 @@ def is_valid_unicode(value: Any) -> bool:
         return False
     return True
 
+
 Span = tuple[int, int]
 Kind = Literal["direct", "mixed", "indirect", "according_to", "implicit"]
 Certainty = Literal["asserted", "reported", "alleged", "unconfirmed", "denied", "hedged"]
