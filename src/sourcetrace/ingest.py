@@ -361,7 +361,9 @@ def _jsonl_record(raw: bytes, *, where: str) -> Document | InputError:
         return InputError(where, 'missing "text" (a string)')
     if not text.strip():
         return InputError(where, "empty input")
-    if not is_valid_unicode(record):
+    # the bytes were UTF-8, so a lone surrogate can only come from a \u escape: only then
+    # is the whole record encoded again to look for one
+    if b"\\u" in raw and not is_valid_unicode(record):
         return InputError(where, "not valid Unicode (a lone surrogate such as \\ud800 in its JSON)")
     meta = record.get("meta") or {}
     if not isinstance(meta, dict):
