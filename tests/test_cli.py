@@ -54,6 +54,22 @@ def test_cli_bad_inputs_fail_one_line_each_and_rest_is_written(runner: CliRunner
     assert [r["doc_id"] for r in records] == ["good"]
 
 
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_cli_a_failed_analysis_names_the_file_and_line(runner: CliRunner, tmp_path: Path, jobs: str) -> None:
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text("\n".join(json.dumps(r) for r in [
+        {"id": "fine", "text": "“We won,” the captain said."},
+        {"id": "junk", "text": "=" * 10 + ".,;:!?" * 500},  # read, then refused by the nlp stage (E505)
+        {"id": "also", "text": "The mayor said the pier would reopen."},
+    ]) + "\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    result = runner.invoke(cli, ["analyze", str(feed), "-o", str(out), "--jobs", jobs])
+    assert result.exit_code == 1
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and errors[0].startswith(f"error: {feed}:2: E505"), errors
+    assert [json.loads(line)["doc_id"] for line in out.read_text(encoding="utf-8").splitlines()] == ["fine", "also"]
+
+
 def test_cli_eval_reports_table_and_text_mismatch(runner: CliRunner, tmp_path: Path) -> None:
     rec = {"schema": "sourcetrace/1", "doc_id": "x", "text": "A said B.", "meta": {}, "boilerplate": [],
            "attributions": [{"id": "a1", "source": [[0, 1]], "cue": [[2, 6]], "content": [[7, 8]],

@@ -105,7 +105,8 @@ def test_corpus_cli_add_failed_analysis_is_one_line(tmp_path: Path, articles: Pa
     monkeypatch.setattr(sourcetrace.pipeline, "analyze_many", sourcetrace.pipeline.per_document(flaky))
     result = _run("add", str(articles), "--db", str(tmp_path / "c.duckdb"))
     assert result.exit_code == 1  # type: ignore[attr-defined]
-    assert "error: roe: E502" in result.stderr  # type: ignore[attr-defined]
+    # named by the file it came from, as a bad input is
+    assert f"error: {articles / 'roe.txt'}: E502" in result.stderr  # type: ignore[attr-defined]
     assert "3 added" in result.stderr  # type: ignore[attr-defined]
 
 

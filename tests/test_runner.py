@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
 from sourcetrace.errors import StageError
@@ -19,6 +21,33 @@ def test_runner_failure_is_returned_not_raised(monkeypatch: pytest.MonkeyPatch) 
     out = list(LocalRunner().run([Document("a", "x"), Document("bad", "y"), Document("c", "z")]))
     assert [type(o).__name__ for o in out] == ["Document", "Failure", "Document"]
     assert isinstance(out[1], Failure) and str(out[1]) == "bad: E502: boom"
+
+
+def test_runner_failure_names_where_the_document_was_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    def analyze(doc: Document, *, mode: str = "crf") -> Document:
+        raise StageError("E502: boom")
+
+    monkeypatch.setattr(local_runner.pipeline, "analyze_many", per_document(analyze))
+    docs = [Document("a", "x", origin="feed.jsonl:7"), Document("b", "y", origin="-"), Document("c", "z")]
+    assert [str(f) for f in LocalRunner().run(docs)] == ["feed.jsonl:7: E502: boom", "b: E502: boom", "c: E502: boom"]
+
+
+def test_runner_pool_reads_only_a_few_chunks_ahead() -> None:
+    from sourcetrace.runner.local import AHEAD, POOL_CHUNK
+
+    pulled = 0
+
+    def docs() -> Iterator[Document]:
+        nonlocal pulled
+        for n in range(120):
+            pulled += 1
+            yield Document(f"d{n}", f"Coach Tan said the team {n} was ready.")
+
+    out = LocalRunner(jobs=2).run(docs())
+    first = next(out)
+    assert first.doc_id == "d0"
+    assert pulled <= 2 * AHEAD * POOL_CHUNK < 120  # the pool's map would have read all 120
+    assert [d.doc_id for d in out] == [f"d{n}" for n in range(1, 120)]
 
 
 def test_runner_process_pool_gives_same_records_as_in_process() -> None:

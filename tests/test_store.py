@@ -146,6 +146,19 @@ def test_store_failed_document_reported_and_run_goes_on(tmp_path: Path) -> None:
         assert store.add_documents(docs, analyze=fake_analyze).added == 1
 
 
+def test_store_process_pool_stores_what_one_process_does_and_names_failures_by_file(tmp_path: Path) -> None:
+    # the real pipeline in two worker processes against the same in this one
+    docs = [*_docs(5), Document("junk", "=" * 10 + ".,;:!?" * 500, origin="feed.jsonl:3")]  # E505
+    stored = {}
+    for jobs in (1, 2):
+        with Store(tmp_path / f"c{jobs}.duckdb") as store:
+            summary = store.add_documents(docs, jobs=jobs)
+            assert summary.added == 5
+            assert [(where, reason[:4]) for where, reason in summary.failed] == [("feed.jsonl:3", "E505")]
+            stored[jobs] = sorted((d.to_dict() for d in store.iter_documents()), key=lambda r: r["doc_id"])
+    assert stored[1] == stored[2] and len(stored[1]) == 5
+
+
 def test_store_doc_id_taken_by_other_text_is_renamed(tmp_path: Path) -> None:
     a = Document("same", "First text about the harbour. Mayor Ann Lee said that it opens.\n")
     b = Document("same", "Second text about the airport. Mayor Ann Lee said that it closes.\n")

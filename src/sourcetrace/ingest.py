@@ -87,7 +87,7 @@ def document_from_text(data: bytes, *, doc_id: str, source: str) -> Document | I
         return text
     if not text.strip():
         return InputError(source, "empty input")
-    return Document(doc_id=doc_id, text=text, meta={})
+    return Document(doc_id=doc_id, text=text, meta={}, origin=source)
 
 
 _CHARSET_DECLARED = re.compile(rb"charset\s*=", re.IGNORECASE)
@@ -145,7 +145,7 @@ def document_from_html(
             meta[name] = fields[key]
     if url or fields.get("url"):
         meta["url"] = url or fields["url"]
-    return Document(doc_id=doc_id, text=text, meta=meta)
+    return Document(doc_id=doc_id, text=text, meta=meta, origin=source)
 
 
 # -- files and directories ------------------------------------------------------------
@@ -368,7 +368,7 @@ def _jsonl_record(raw: bytes, *, where: str) -> Document | InputError:
     meta = record.get("meta") or {}
     if not isinstance(meta, dict):
         return InputError(where, '"meta" must be a JSON object')
-    return Document(doc_id=str(doc_id), text=text, meta=dict(meta))
+    return Document(doc_id=str(doc_id), text=text, meta=dict(meta), origin=where)
 
 
 # -- WARC ------------------------------------------------------------------------------

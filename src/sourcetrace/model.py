@@ -143,6 +143,9 @@ class Document:
     entities: tuple[Entity, ...] = ()
     # The spaCy Doc of the nlp stage; never serialised.
     parsed: Any = field(default=None, compare=False, repr=False)
+    # Where ingest read it ("a.txt", "feed.jsonl:12", "crawl.warc.gz#3"), so that a failed
+    # analysis names the file and line as a bad input does; never serialised.
+    origin: str = field(default="", compare=False, repr=False)
 
     def with_(self, **changes: Any) -> Document:
         """A copy with some keys added or replaced (``text`` and ``doc_id`` are fixed)."""

@@ -27,6 +27,7 @@ import dataclasses
 import json
 import logging
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -67,14 +68,15 @@ class StoreError(SourcetraceError):
 def _vetted(doc: Document, out: Document | SourcetraceError) -> Document | _Failure:
     """The analysis of ``doc`` if it is one, its spans are in range and its text is
     unchanged; else the failure to report."""
+    where = doc.origin if doc.origin not in ("", "-") else doc.doc_id  # as runner.Failure names it
     if not isinstance(out, Document):
-        return _Failure(doc.doc_id, str(out), content_hash(doc.text))
+        return _Failure(where, str(out), content_hash(doc.text))
     try:
         out.check_spans()
     except SourcetraceError as e:
-        return _Failure(doc.doc_id, str(e), content_hash(doc.text))
+        return _Failure(where, str(e), content_hash(doc.text))
     if out.text != doc.text:
-        return _Failure(doc.doc_id, "E603: the analysis changed the text", content_hash(doc.text))
+        return _Failure(where, "E603: the analysis changed the text", content_hash(doc.text))
     return out
 
 
@@ -412,8 +414,8 @@ class Store:
             for out in self._analysed(fresh(), analyze=analyze, jobs=jobs):
                 if isinstance(out, _Failure):
                     self._inflight.discard(out.digest)
-                    summary.failed.append((out.doc_id, out.reason))
-                    emit("failed", out.doc_id, out.reason)
+                    summary.failed.append((out.where, out.reason))
+                    emit("failed", out.where, out.reason)
                     continue
                 self._stage(out, batch, summary)
                 if len(batch) >= batch_size or time.monotonic() - last_commit >= commit_seconds:
@@ -455,18 +457,19 @@ class Store:
                   jobs: int) -> Iterator[Document | _Failure]:
         if analyze is None and jobs > 1:
             from .runner import Failure, LocalRunner
-            from .runner.local import chunks
 
-            runner = LocalRunner(jobs=jobs)
-            # The runner's pool submits everything it is given at once; feeding it
-            # windows keeps memory flat (a model load per worker per window, ~1 %).
-            for window in chunks(docs, 64 * jobs):
-                hashes = {d.doc_id: content_hash(d.text) for d in window}
-                for out in runner.run(window):
-                    if isinstance(out, Failure):
-                        yield _Failure(out.doc_id, out.reason, hashes.get(out.doc_id, ""))
-                    else:
-                        yield out
+            # the runner reads only a few chunks ahead and answers in order, one output per
+            # document: the inputs in flight wait here to be matched with theirs
+            sent: deque[Document] = deque()
+
+            def tracked() -> Iterator[Document]:
+                for doc in docs:
+                    sent.append(doc)
+                    yield doc
+
+            for out in LocalRunner(jobs=jobs).run(tracked()):
+                doc = sent.popleft()
+                yield _vetted(doc, SourcetraceError(out.reason) if isinstance(out, Failure) else out)
             return
         if analyze is not None:  # one by one: each result is stored as soon as it exists
             for doc in docs:
@@ -660,7 +663,7 @@ class Store:
 
 @dataclass
 class _Failure:
-    doc_id: str
+    where: str  # the file (file:line) it was read from, else its doc_id
     reason: str
     digest: str
 

@@ -7,9 +7,9 @@ document never stops a run.
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
-from functools import partial
+from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any
 
 from .. import pipeline
@@ -20,14 +20,17 @@ __all__ = ["Failure", "LocalRunner"]
 
 
 class Failure:
-    """A document the pipeline could not analyze, with a one-line reason."""
+    """A document the pipeline could not analyze, with a one-line reason and where it was
+    read from (``Document.origin``: the file, or file:line of a JSON Lines record)."""
 
-    def __init__(self, doc_id: str, reason: str) -> None:
+    def __init__(self, doc_id: str, reason: str, where: str = "") -> None:
         self.doc_id = doc_id
         self.reason = reason
+        self.where = where
 
     def __str__(self) -> str:
-        return f"{self.doc_id}: {self.reason}"
+        # as a bad input's line reads; stdin ("-") and documents made in code by doc_id
+        return f"{self.where if self.where not in ('', '-') else self.doc_id}: {self.reason}"
 
 
 CHUNK = 16
@@ -38,6 +41,9 @@ POOL_CHUNK = 4
 CHUNK_CHARS = 1_000_000
 """A chunk closes once its texts reach this many characters: the parses of a chunk are
 held together, and one article may be 25 million characters long."""
+AHEAD = 4
+"""Pool chunks in flight per worker: enough to keep every worker busy, few enough that a
+corpus of millions is never read into memory ahead of its analysis."""
 
 
 def chunks(items: Iterable[Any], size: int = CHUNK, *, weight: Callable[[Any], int] | None = None,
@@ -62,8 +68,8 @@ def doc_chunks(docs: Iterable[Document], size: int = CHUNK) -> Iterator[list[Doc
     return chunks(docs, size, weight=lambda d: len(d.text), limit=CHUNK_CHARS)
 
 
-def _outcome(doc_id: str, out: Any) -> Document | Failure:
-    return out if isinstance(out, Document) else Failure(doc_id, str(out))
+def _outcome(doc: Document, out: Any) -> Document | Failure:
+    return out if isinstance(out, Document) else Failure(doc.doc_id, str(out), doc.origin)
 
 
 def _analyze_dicts(chunk: list[dict[str, Any]], mode: str = DEFAULT_MODE) -> list[dict[str, Any]]:
@@ -97,15 +103,24 @@ class LocalRunner:
         if self.jobs == 1:
             for chunk in doc_chunks(docs):
                 for doc, out in zip(chunk, pipeline.analyze_many(chunk, mode=self.mode), strict=True):
-                    yield _outcome(doc.doc_id, out)
+                    yield _outcome(doc, out)
             return
         init = _one_thread_each if self.mode in TRANSFORMER_MODES else None
         with ProcessPoolExecutor(max_workers=self.jobs, initializer=init) as pool:
-            work = partial(_analyze_dicts, mode=self.mode)
-            for done in pool.map(work, chunks((d.to_dict() for d in docs), POOL_CHUNK,
-                                              weight=lambda d: len(d["text"]), limit=CHUNK_CHARS)):
-                for out in done:
-                    if "_failure" in out:
-                        yield Failure(out["doc_id"], out["_failure"])
-                    else:
-                        yield Document.from_dict(out)
+            # submitted a few chunks ahead of what is collected, in order (the pool's own
+            # map would read every document up front)
+            pending: deque[tuple[list[Document], Future[list[dict[str, Any]]]]] = deque()
+            for chunk in doc_chunks(docs, POOL_CHUNK):
+                pending.append((chunk, pool.submit(_analyze_dicts, [d.to_dict() for d in chunk], self.mode)))
+                if len(pending) >= self.jobs * AHEAD:
+                    yield from _collect(*pending.popleft())
+            while pending:
+                yield from _collect(*pending.popleft())
+
+
+def _collect(chunk: list[Document], done: Future[list[dict[str, Any]]]) -> Iterator[Document | Failure]:
+    for doc, out in zip(chunk, done.result(), strict=True):
+        if "_failure" in out:
+            yield Failure(doc.doc_id, out["_failure"], doc.origin)
+        else:
+            yield Document.from_dict(out)
