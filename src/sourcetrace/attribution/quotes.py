@@ -80,13 +80,20 @@ def _paragraphs(text: str) -> tuple[list[int], list[int]]:
     return starts, ends
 
 
+_MARK = re.compile("['" + re.escape(ALL_MARKS) + "]")
+
+
 def _scan_para(text: str, start: int, end: int, para: int) -> list[Quote]:
     quotes: list[Quote] = []
     d_open = -1  # offset of an open double quote
     s_open = -1  # offset of an open single quote
     straight_open = -1
-    i = start
-    while i < end:
+    skip_to = start
+    # only the marks and apostrophes: every other character leaves the state as it is
+    for m in _MARK.finditer(text, start, end):
+        i = m.start()
+        if i < skip_to:
+            continue
         ch = text[i]
         if text.startswith("''", i, end):
             # two apostrophes for a double quote mark (''like this,'' in some newspapers' text)
@@ -95,7 +102,7 @@ def _scan_para(text: str, start: int, end: int, para: int) -> list[Quote]:
             else:
                 quotes.append(Quote(straight_open, i + 2, True, 0, para))
                 straight_open = -1
-            i += 2
+            skip_to = i + 2
             continue
         if ch in DOUBLE_OPEN and d_open < 0:
             d_open = i
@@ -122,7 +129,6 @@ def _scan_para(text: str, start: int, end: int, para: int) -> list[Quote]:
         elif ch == "’" and s_open >= 0 and not _is_apostrophe(text, i):
             quotes.append(Quote(s_open, i + 1, True, 1, para))
             s_open = -1
-        i += 1
     for opened in (d_open, straight_open):
         if opened >= 0:
             quotes.append(Quote(opened, end, False, 0, para))
