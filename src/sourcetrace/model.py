@@ -147,6 +147,12 @@ class Document:
     # analysis names the file and line as a bad input does; never serialised.
     origin: str = field(default="", compare=False, repr=False)
 
+    @property
+    def where(self) -> str:
+        """How an error line names it: where it was read from, else (stdin, or a document
+        made in code) its doc_id."""
+        return self.origin if self.origin not in ("", "-") else self.doc_id
+
     def with_(self, **changes: Any) -> Document:
         """A copy with some keys added or replaced (``text`` and ``doc_id`` are fixed)."""
         if "text" in changes or "doc_id" in changes:

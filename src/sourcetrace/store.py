@@ -68,7 +68,7 @@ class StoreError(SourcetraceError):
 def _vetted(doc: Document, out: Document | SourcetraceError) -> Document | _Failure:
     """The analysis of ``doc`` if it is one, its spans are in range and its text is
     unchanged; else the failure to report."""
-    where = doc.origin if doc.origin not in ("", "-") else doc.doc_id  # as runner.Failure names it
+    where = doc.where
     if not isinstance(out, Document):
         return _Failure(where, str(out), content_hash(doc.text))
     try:

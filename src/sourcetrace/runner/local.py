@@ -21,7 +21,7 @@ __all__ = ["Failure", "LocalRunner"]
 
 class Failure:
     """A document the pipeline could not analyze, with a one-line reason and where it was
-    read from (``Document.origin``: the file, or file:line of a JSON Lines record)."""
+    read from (``Document.where``: the file, or file:line of a JSON Lines record)."""
 
     def __init__(self, doc_id: str, reason: str, where: str = "") -> None:
         self.doc_id = doc_id
@@ -29,8 +29,7 @@ class Failure:
         self.where = where
 
     def __str__(self) -> str:
-        # as a bad input's line reads; stdin ("-") and documents made in code by doc_id
-        return f"{self.where if self.where not in ('', '-') else self.doc_id}: {self.reason}"
+        return f"{self.where or self.doc_id}: {self.reason}"  # as a bad input's line reads
 
 
 CHUNK = 16
@@ -69,7 +68,7 @@ def doc_chunks(docs: Iterable[Document], size: int = CHUNK) -> Iterator[list[Doc
 
 
 def _outcome(doc: Document, out: Any) -> Document | Failure:
-    return out if isinstance(out, Document) else Failure(doc.doc_id, str(out), doc.origin)
+    return out if isinstance(out, Document) else Failure(doc.doc_id, str(out), doc.where)
 
 
 def _analyze_dicts(chunk: list[dict[str, Any]], mode: str = DEFAULT_MODE) -> list[dict[str, Any]]:
@@ -110,17 +109,21 @@ class LocalRunner:
             # submitted a few chunks ahead of what is collected, in order (the pool's own
             # map would read every document up front)
             pending: deque[tuple[list[Document], Future[list[dict[str, Any]]]]] = deque()
-            for chunk in doc_chunks(docs, POOL_CHUNK):
-                pending.append((chunk, pool.submit(_analyze_dicts, [d.to_dict() for d in chunk], self.mode)))
-                if len(pending) >= self.jobs * AHEAD:
+            try:
+                for chunk in doc_chunks(docs, POOL_CHUNK):
+                    pending.append((chunk, pool.submit(_analyze_dicts, [d.to_dict() for d in chunk], self.mode)))
+                    if len(pending) >= self.jobs * AHEAD:
+                        yield from _collect(*pending.popleft())
+                while pending:
                     yield from _collect(*pending.popleft())
-            while pending:
-                yield from _collect(*pending.popleft())
+            finally:  # stopped early (Ctrl-C, a consumer that stops): start nothing more
+                for _, future in pending:
+                    future.cancel()
 
 
 def _collect(chunk: list[Document], done: Future[list[dict[str, Any]]]) -> Iterator[Document | Failure]:
     for doc, out in zip(chunk, done.result(), strict=True):
         if "_failure" in out:
-            yield Failure(doc.doc_id, out["_failure"], doc.origin)
+            yield Failure(doc.doc_id, out["_failure"], doc.where)
         else:
             yield Document.from_dict(out)
