@@ -29,7 +29,7 @@ def test_runner_failure_names_where_the_document_was_read(monkeypatch: pytest.Mo
 
     monkeypatch.setattr(local_runner.pipeline, "analyze_many", per_document(analyze))
     docs = [Document("a", "x", origin="feed.jsonl:7"), Document("b", "y", origin="-"), Document("c", "z")]
-    assert [str(f) for f in LocalRunner().run(docs)] == ["feed.jsonl:7: E502: boom", "b: E502: boom", "c: E502: boom"]
+    assert [str(f) for f in LocalRunner().run(docs)] == ["feed.jsonl:7: E502: boom", "-: E502: boom", "c: E502: boom"]
 
 
 def test_runner_pool_reads_only_a_few_chunks_ahead() -> None:

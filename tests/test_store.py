@@ -159,6 +159,21 @@ def test_store_process_pool_stores_what_one_process_does_and_names_failures_by_f
     assert stored[1] == stored[2] and len(stored[1]) == 5
 
 
+def test_store_doc_id_repeated_across_a_commit_is_renamed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # the pipeline's chunks are looked up ahead of their analysis: the second "dup" is
+    # looked up before the first is committed, and staged after
+    import sourcetrace.pipeline
+
+    monkeypatch.setattr(sourcetrace.pipeline, "analyze_many", sourcetrace.pipeline.per_document(fake_analyze))
+    docs = [Document("dup", "Mayor Ann Lee said that the pier opens.\n"), *_docs(4),
+            Document("dup", "Chief Bo Park said that the road closes.\n")]
+    with Store(tmp_path / "c.duckdb") as store:
+        summary = store.add_documents(docs, commit_seconds=0, batch_size=1)
+        assert (summary.added, summary.renamed) == (6, 1)
+        assert sorted(d.doc_id for d in store.iter_documents())[:2] == ["d0", "d1"]
+        assert store.get_document("dup") is not None and store.count() == 6
+
+
 def test_store_doc_id_taken_by_other_text_is_renamed(tmp_path: Path) -> None:
     a = Document("same", "First text about the harbour. Mayor Ann Lee said that it opens.\n")
     b = Document("same", "Second text about the airport. Mayor Ann Lee said that it closes.\n")

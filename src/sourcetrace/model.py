@@ -149,9 +149,9 @@ class Document:
 
     @property
     def where(self) -> str:
-        """How an error line names it: where it was read from, else (stdin, or a document
-        made in code) its doc_id."""
-        return self.origin if self.origin not in ("", "-") else self.doc_id
+        """How an error line names it, as a bad input's line does: where it was read from
+        ("-" for stdin), else (a document made in code) its doc_id."""
+        return self.origin or self.doc_id
 
     def with_(self, **changes: Any) -> Document:
         """A copy with some keys added or replaced (``text`` and ``doc_id`` are fixed)."""

@@ -333,6 +333,9 @@ class Store:
         self._seq = int(self._one("SELECT coalesce(max(seq), 0) FROM documents")[0])  # type: ignore[index]
         self._inflight: set[str] = set()  # hashes being analysed or waiting for a commit
         self._taken_ids: set[str] = set()  # doc_ids of those already held by another text
+        # doc_ids staged in this run: a commit between two texts with one doc_id hides the
+        # first from the lookup that ran (ahead of the analysis) for the second
+        self._run_ids: set[str] = set()
 
     def _one(self, sql: str, params: list[Any] | None = None) -> tuple[Any, ...] | None:
         """The first row of a query, with the result consumed (DuckDB refuses other work
@@ -431,6 +434,7 @@ class Store:
                 self._commit(batch, summary, emit)
             self._inflight.clear()
             self._taken_ids.clear()
+            self._run_ids.clear()
         if analyze is None and summary.added:
             summary.mixed_modes = self._record_mode(stored_before)
         return summary
@@ -490,11 +494,12 @@ class Store:
     def _stage(self, doc: Document, batch: _Batch, summary: AddSummary) -> None:
         digest = content_hash(doc.text)
         doc_id = doc.doc_id
-        if doc_id in batch.ids or doc_id in self._taken_ids:
+        if doc_id in batch.ids or doc_id in self._taken_ids or doc_id in self._run_ids:
             doc_id = f"{doc_id}~{digest[:8]}"
             summary.renamed += 1
             log.info("doc_id %s is taken by another text; storing as %s", doc.doc_id, doc_id)
             doc = dataclasses.replace(doc, doc_id=doc_id)
+        self._run_ids.add(doc_id)
         self._seq += 1
         _flatten(doc, seq=self._seq, digest=digest, batch=batch)
 
