@@ -193,3 +193,19 @@ def test_analyze_many_refuses_a_long_punctuation_run_and_goes_on() -> None:
     junk, broken, spaced, ok = analyze_many(docs)
     assert all(isinstance(e, StageError) and "E505" in str(e) for e in (junk, broken, spaced))
     assert isinstance(ok, Document) and ok.attributions  # a separator line and a long URL pass
+
+
+def test_analyze_many_forgets_the_new_words_of_its_documents() -> None:
+    """A long run must not keep every word it ever met in spaCy's vocabulary (spaCy's
+    memory zone around the batch): the analysis comes back, the new strings do not stay."""
+    from sourcetrace.nlp import load_model
+    from sourcetrace.pipeline import analyze_many
+
+    strings = load_model().vocab.strings
+    before = len(strings)
+    text = "“Zorblatt quenified the vexmoor,” Plimbus Drattlewick said on Tuesday."
+    (out,) = analyze_many([Document("made-up", text)])
+    assert isinstance(out, Document) and out.attributions
+    assert out.attributions[0].source and text[slice(*out.attributions[0].source[0])] == "Plimbus Drattlewick"
+    assert "quenified" not in strings and "Drattlewick" not in strings
+    assert len(strings) == before

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -83,3 +86,45 @@ def test_chunks_close_at_their_size_or_their_weight() -> None:
 def test_runner_refuses_an_unknown_mode_before_any_document() -> None:
     with pytest.raises(StageError, match="E504"):
         LocalRunner(mode="guess")
+
+
+_KILLED_PARENT = """
+import os, sys, time
+import sourcetrace.pipeline as pipeline
+from sourcetrace.model import Document
+from sourcetrace.runner import LocalRunner
+
+def stuck(docs, mode=None):
+    print(os.getpid(), flush=True)
+    time.sleep(120)
+
+pipeline.analyze_many = stuck  # the pool forks: its workers run this
+for _ in LocalRunner(jobs=2).run(Document(f"d{i}", "x") for i in range(40)):
+    pass
+"""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as fh:
+            return not any(line.startswith("State:") and "Z" in line for line in fh)  # a zombie is gone
+    except FileNotFoundError:
+        return False
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc and forks its pool")
+def test_runner_workers_leave_when_their_parent_is_killed() -> None:
+    """A parent killed outright (SIGKILL; `sourcetrace analyze` takes a SIGTERM the same
+    way) left its workers waiting for work for ever, each holding a model."""
+    proc = subprocess.Popen([sys.executable, "-c", _KILLED_PARENT], stdout=subprocess.PIPE, text=True)
+    try:
+        workers = [int(proc.stdout.readline()) for _ in range(2)]  # type: ignore[union-attr]
+        assert all(_alive(pid) for pid in workers)
+    finally:
+        proc.kill()
+        proc.wait()
+        proc.stdout.close()  # type: ignore[union-attr]
+    deadline = time.monotonic() + 10 * local_runner.PARENT_POLL
+    while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(_alive(pid) for pid in workers)

@@ -69,6 +69,34 @@ def test_store_same_article_twice_stored_once(tmp_path: Path) -> None:
         _check_whole(store)
 
 
+def test_store_same_text_twice_in_a_run_shares_the_first_ones_outcome(tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """A second document with a text already in this run waits on the first one: counted
+    as stored when it is, and as failed (under its own name) when the first one fails
+    (the default pipeline reads a chunk ahead of the analysis: it was counted as already
+    stored, and nothing said it was not)."""
+    import sourcetrace.pipeline
+
+    good, bad = _docs(2)
+    events: list[tuple[str, str]] = []
+
+    def analyze(doc: Document) -> Document:
+        if doc.text == bad.text:
+            raise StageError("E505: simulated failure")
+        return fake_analyze(doc)
+
+    twins = [Document("twin-of-d0", good.text, origin="a.jsonl:2"), Document("twin-of-d1", bad.text, origin="a.jsonl:4")]
+    with Store(tmp_path / "c.duckdb") as store:
+        monkeypatch.setattr(sourcetrace.pipeline, "analyze_many", sourcetrace.pipeline.per_document(analyze))
+        summary = store.add_documents([good, twins[0], bad, twins[1]],
+                                      on_event=lambda event, name, detail: events.append((event, name)))
+        assert (summary.added, summary.skipped) == (1, 1)
+        assert [where for where, _ in summary.failed] == ["d1", "a.jsonl:4"]
+        assert all("E505" in reason for _, reason in summary.failed)
+        assert sorted(events) == [("added", "d0"), ("failed", "a.jsonl:4"), ("failed", "d1"), ("skipped", "twin-of-d0")]
+        assert store.count() == 1
+
+
 def test_store_crash_then_resume_loses_nothing_duplicates_nothing(tmp_path: Path) -> None:
     docs = _docs(10)
     path = tmp_path / "c.duckdb"
@@ -230,6 +258,28 @@ def test_store_records_its_attribution_mode_and_says_when_modes_mix(tmp_path: Pa
     with Store(tmp_path / "two.duckdb") as store:
         store.add_documents([fake_analyze(d) for d in _docs(1)], analyze=as_is)
         assert store.add_documents(_docs(2, "e")).mixed_modes == ("unrecorded", mode)
+
+
+def test_store_interrupted_run_records_its_mode_with_its_documents(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """The mode goes into store_info in the transaction that stores its first documents:
+    a run stopped before its end leaves no store of "unrecorded" documents behind (its
+    resumption warned of mixed modes)."""
+    import sourcetrace.pipeline
+    from sourcetrace.runner.local import CHUNK
+
+    mode = sourcetrace.pipeline.DEFAULT_MODE
+    monkeypatch.setattr(sourcetrace.pipeline, "analyze_many",
+                        sourcetrace.pipeline.per_document(_Counting(crash_after=CHUNK + 1, exc=KeyboardInterrupt())))
+    docs = _docs(CHUNK + 4)
+    with Store(tmp_path / "c.duckdb") as store:
+        with pytest.raises(KeyboardInterrupt):
+            store.add_documents(docs)
+        assert store.count() == CHUNK
+        assert store.con.execute("SELECT value FROM store_info WHERE key = 'attribution'").fetchall() == [(mode,)]
+        monkeypatch.setattr(sourcetrace.pipeline, "analyze_many", sourcetrace.pipeline.per_document(fake_analyze))
+        summary = store.add_documents(docs)
+        assert (summary.added, summary.mixed_modes) == (4, ())
 
 
 def test_store_export_parquet(tmp_path: Path) -> None:

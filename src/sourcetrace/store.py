@@ -331,7 +331,11 @@ class Store:
                 f"version {sketch.SKETCH_VERSION}; add the articles to a new store"
             )
         self._seq = int(self._one("SELECT coalesce(max(seq), 0) FROM documents")[0])  # type: ignore[index]
-        self._inflight: set[str] = set()  # hashes being analysed or waiting for a commit
+        # hashes being analysed or waiting for a commit, each with the later documents of
+        # this run that hold the same text: they share its outcome (stored, or failed)
+        self._inflight: dict[str, list[tuple[str, str]]] = {}
+        self._mode: str | None = None  # the attribution mode this run analyses with
+        self._modes: tuple[str, ...] = ()  # the store's modes, as its last commit recorded them
         self._taken_ids: set[str] = set()  # doc_ids of those already held by another text
         # doc_ids staged in this run: a commit between two texts with one doc_id hides the
         # first from the lookup that ran (ahead of the analysis) for the second
@@ -389,8 +393,11 @@ class Store:
         A document the analysis rejects (a SourcetraceError) is failed; any other
         exception stops the run after committing the documents already analysed.
         """
+        from .pipeline import DEFAULT_MODE
+
         summary = AddSummary()
-        stored_before = self._seq
+        self._mode = DEFAULT_MODE if analyze is None else None
+        self._modes = ()
         emit = on_event or (lambda event, name, detail: None)
         batch = _Batch()
         last_commit = time.monotonic()
@@ -403,11 +410,14 @@ class Store:
                     continue
                 digest = content_hash(item.text)
                 stored, id_taken = self._lookup(digest, item.doc_id)
-                if digest in self._inflight or stored:
+                if stored:
                     summary.skipped += 1
                     emit("skipped", item.doc_id, "already stored")
                     continue
-                self._inflight.add(digest)
+                if digest in self._inflight:  # counted when the first one is stored or fails
+                    self._inflight[digest].append((item.doc_id, item.where))
+                    continue
+                self._inflight[digest] = []
                 if id_taken:
                     self._taken_ids.add(item.doc_id)
                 yield item
@@ -416,9 +426,9 @@ class Store:
         try:
             for out in self._analysed(fresh(), analyze=analyze, jobs=jobs):
                 if isinstance(out, _Failure):
-                    self._inflight.discard(out.digest)
-                    summary.failed.append((out.where, out.reason))
-                    emit("failed", out.where, out.reason)
+                    for where in [out.where, *(w for _, w in self._inflight.pop(out.digest, []))]:
+                        summary.failed.append((where, out.reason))
+                        emit("failed", where, out.reason)
                     continue
                 self._stage(out, batch, summary)
                 if len(batch) >= batch_size or time.monotonic() - last_commit >= commit_seconds:
@@ -435,27 +445,27 @@ class Store:
             self._inflight.clear()
             self._taken_ids.clear()
             self._run_ids.clear()
-        if analyze is None and summary.added:
-            summary.mixed_modes = self._record_mode(stored_before)
+            mode, self._mode = self._mode, None
+        if mode is not None and summary.added and len(self._modes) > 1:
+            summary.mixed_modes = self._modes
         return summary
 
-    def _record_mode(self, stored_before: int) -> tuple[str, ...]:
-        """Note the attribution mode this run analysed with (the default) in ``store_info``;
-        return every mode the store's documents were analysed in where that is more than
-        one. Documents stored before the modes were recorded count as "unrecorded"."""
-        from .pipeline import DEFAULT_MODE
-
+    def _record_mode(self, mode: str) -> None:
+        """Note ``mode`` among the attribution modes of the store's documents, in the
+        transaction of the commit that stores documents analysed with it (before them:
+        documents stored before the modes were recorded count as "unrecorded"). An
+        interrupted run's documents are then recorded as the rest are."""
         row = self._one("SELECT value FROM store_info WHERE key = 'attribution'")
         if row is not None:
             seen = row[0].split(",")
-        elif stored_before:
+        elif self._one("SELECT 1 FROM documents LIMIT 1") is not None:
             seen = ["unrecorded"]
         else:
             seen = []
-        if DEFAULT_MODE not in seen:
-            seen.append(DEFAULT_MODE)
+        if mode not in seen:
+            seen.append(mode)
             self.con.execute("INSERT OR REPLACE INTO store_info VALUES ('attribution', ?)", [",".join(seen)])
-        return tuple(seen) if len(seen) > 1 else ()
+        self._modes = tuple(seen)
 
     def _analysed(self, docs: Iterable[Document], *, analyze: Analyze | None,
                   jobs: int) -> Iterator[Document | _Failure]:
@@ -518,6 +528,8 @@ class Store:
         con = self.con
         con.begin()
         try:
+            if self._mode is not None and self._mode not in self._modes:  # once a run
+                self._record_mode(self._mode)
             for name, table in tables.items():
                 con.register("_new", table)
                 con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM _new")
@@ -542,8 +554,10 @@ class Store:
             raise
         for row in batch.docs:
             summary.added += 1
-            self._inflight.discard(row["content_hash"])
             emit("added", row["doc_id"], "")
+            for doc_id, _ in self._inflight.pop(row["content_hash"], []):
+                summary.skipped += 1
+                emit("skipped", doc_id, f"same text as {row['doc_id']}")
         log.debug("committed %d documents", len(batch))
 
     # -- reading ---------------------------------------------------------------------

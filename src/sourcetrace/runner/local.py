@@ -7,6 +7,9 @@ document never stops a run.
 
 from __future__ import annotations
 
+import os
+import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -77,11 +80,33 @@ def _analyze_dicts(chunk: list[dict[str, Any]], mode: str = DEFAULT_MODE) -> lis
             for doc, out in zip(docs, pipeline.analyze_many(docs, mode=mode), strict=True)]
 
 
+def _start_worker(one_thread: bool) -> None:
+    _leave_with_parent()
+    if one_thread:
+        _one_thread_each()
+
+
+PARENT_POLL = 1.0
+"""Seconds between a worker's looks at whether its parent still lives."""
+
+
+def _leave_with_parent() -> None:
+    """A worker ends soon after its parent does. A parent killed outright (SIGKILL, or a
+    SIGTERM with no handler, as `sourcetrace analyze` takes it) left its workers waiting
+    on the pool's queue for ever, each holding a model in memory."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_POLL)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="leave-with-parent", daemon=True).start()
+
+
 def _one_thread_each() -> None:
     """N workers on N cores: each keeps to one thread (torch, for the transformer mode,
     would otherwise start one per core in every worker)."""
-    import os
-
     os.environ["OMP_NUM_THREADS"] = "1"
     try:
         import torch
@@ -104,8 +129,8 @@ class LocalRunner:
                 for doc, out in zip(chunk, pipeline.analyze_many(chunk, mode=self.mode), strict=True):
                     yield _outcome(doc, out)
             return
-        init = _one_thread_each if self.mode in TRANSFORMER_MODES else None
-        with ProcessPoolExecutor(max_workers=self.jobs, initializer=init) as pool:
+        with ProcessPoolExecutor(max_workers=self.jobs, initializer=_start_worker,
+                                 initargs=(self.mode in TRANSFORMER_MODES,)) as pool:
             # submitted a few chunks ahead of what is collected, in order (the pool's own
             # map would read every document up front)
             pending: deque[tuple[list[Document], Future[list[dict[str, Any]]]]] = deque()
