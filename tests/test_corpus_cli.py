@@ -319,3 +319,33 @@ def test_corpus_cli_add_stopped_by_sigterm_keeps_what_was_analysed(tmp_path: Pat
     assert 16 <= stored < 40
     rerun = _run("add", str(folder), "--db", str(path))
     assert f"{40 - stored} added, {stored} already stored" in rerun.stderr  # type: ignore[attr-defined]
+
+
+def test_corpus_cli_add_sigterm_inside_a_duckdb_query_is_a_stop_not_a_crash(tmp_path: Path,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """DuckDB runs a signal's handler during a query and raises its own InterruptException
+    in place of the handler's SystemExit: that too exits as stopped, with no traceback."""
+    import os
+    import signal
+
+    import duckdb
+
+    from sourcetrace.store import Store
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for n in range(3):
+        (folder / f"a{n}.txt").write_text(f"Mayor Jane Doe said that pier {n} will close.\n", encoding="utf-8")
+
+    def commit_interrupted(self: Store, *args: object) -> None:
+        try:
+            os.kill(os.getpid(), signal.SIGTERM)
+        except SystemExit:
+            raise duckdb.InterruptException("INTERRUPT Error: Query interrupted") from None
+
+    monkeypatch.setattr(sourcetrace.pipeline, "analyze_many", sourcetrace.pipeline.per_document(fake_analyze))
+    monkeypatch.setattr(Store, "_commit", commit_interrupted)
+    result = CliRunner().invoke(corpus, ["add", str(folder), "--db", str(tmp_path / "c.duckdb")])
+    assert result.exit_code == 128 + signal.SIGTERM, result.output
+    assert "stopped by signal" in result.output and "Traceback" not in result.output
+    assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL

@@ -69,9 +69,13 @@ def corpus() -> None:
         )
 
 
+_stopped_by: list[int] = []  # the signal that stopped this `corpus add`, if one did
+
+
 def _stop(signum: int, frame: object) -> None:
     """A SIGTERM (a scheduler stopping the job) ends `corpus add` as Ctrl-C does: the
     documents already analysed are committed first, and a rerun resumes after them."""
+    _stopped_by.append(signum)
     raise SystemExit(128 + signum)
 
 
@@ -112,12 +116,21 @@ def add(paths: tuple[str, ...], db: Path, jobs: int, analyzed: bool) -> None:
     store = _open(db, must_exist=False)
     main = threading.current_thread() is threading.main_thread()  # signal handlers live there only
     previous = signal.signal(signal.SIGTERM, _stop) if main else None
+    _stopped_by.clear()
     try:
         with progress:
             task = progress.add_task("adding", total=None, detail="")
             summary = store.add_documents(items, analyze=as_is if analyzed else None, jobs=jobs, on_event=on_event)
     except SourcetraceError as e:
         raise click.ClickException(str(e)) from e
+    except Exception:
+        if not _stopped_by:
+            raise
+        # the signal landed inside a DuckDB query, which turns it into its own
+        # InterruptException: a stop all the same, not a crash
+        click.echo(f"{db}: stopped by signal {_stopped_by[0]}; what was committed is kept, rerun to resume",
+                   err=True)
+        raise SystemExit(128 + _stopped_by[0]) from None
     finally:
         if main:
             signal.signal(signal.SIGTERM, previous)
