@@ -173,3 +173,39 @@ def test_cli_a_folder_without_articles_is_an_error(runner: CliRunner, tmp_path: 
     (tmp_path / "notes.md").write_text("The mayor said so.", encoding="utf-8")
     result = runner.invoke(cli, ["analyze", str(tmp_path)])
     assert result.exit_code == 1 and "error: no articles found" in result.stderr
+
+
+def test_cli_jsonl_records_are_written_as_they_come(capsys: pytest.CaptureFixture[str]) -> None:
+    """`analyze` over a large WARC holds a chunk of documents, not all of them: each
+    JSON Lines record is out before the next one is asked for."""
+    from sourcetrace.cli import _emit
+    from sourcetrace.model import Document
+
+    out_before_b: list[str] = []
+
+    def docs():  # type: ignore[no-untyped-def]
+        yield Document("a", "x")
+        out_before_b.append(capsys.readouterr().out)
+        yield Document("b", "y")
+
+    assert _emit(docs(), None, "jsonl") == 2
+    assert [json.loads(line)["doc_id"] for line in out_before_b[0].splitlines()] == ["a"]
+
+
+def test_cli_a_run_stopped_half_way_leaves_the_old_jsonl_file(tmp_path: Path) -> None:
+    from sourcetrace.cli import _emit
+    from sourcetrace.model import Document
+
+    out = tmp_path / "out.jsonl"
+    out.write_text("old\n", encoding="utf-8")
+
+    def docs():  # type: ignore[no-untyped-def]
+        yield Document("a", "x")
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        _emit(docs(), out, "jsonl")
+    assert out.read_text(encoding="utf-8") == "old\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.jsonl"]  # no temporary file left
+    assert _emit(iter([Document("a", "x"), Document("b", "y")]), out, "jsonl") == 2
+    assert [json.loads(line)["doc_id"] for line in out.read_text(encoding="utf-8").splitlines()] == ["a", "b"]

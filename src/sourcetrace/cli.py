@@ -12,12 +12,12 @@ import logging
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import click
 
 from .errors import InputError, SourcetraceError, printable
-from .files import write_text_atomic
+from .files import write_atomic, write_text_atomic
 from .model import SCHEMA, Document, content_hash
 
 __all__ = ["cli"]
@@ -158,57 +158,96 @@ def analyze(paths: tuple[str, ...], output: Path | None, fmt: str, jobs: int, mo
         except TransformerMissing as e:
             raise click.ClickException(str(e)) from e
     run = _Run()
-    docs = list(run.analyzed(run.inputs(paths), jobs=jobs, mode=mode))
-    if not docs and not run.failed:
+    try:
+        written = _emit(run.analyzed(run.inputs(paths), jobs=jobs, mode=mode), output, fmt)
+    except OSError as e:
+        _fail(f"{output or 'stdout'}: cannot write output ({e.strerror})")
+        sys.exit(1)
+    if not written and not run.failed:
         from .ingest import KNOWN_SUFFIXES
 
         _fail(f"no articles found (read: {' '.join(KNOWN_SUFFIXES)}, or - for stdin)")
         sys.exit(1)
-    if not docs and run.failed and output is not None:
+    if not written and output is not None:
         click.echo(f"nothing analyzed: {output} left as it was", err=True)
         sys.exit(1)
-    try:
-        _emit(docs, output, fmt)
-    except OSError as e:
-        _fail(f"{output}: cannot write output ({e.strerror})")
-        sys.exit(1)
     if run.failed:
-        click.echo(f"{run.failed} input(s) failed, {len(docs)} analyzed", err=True)
+        click.echo(f"{run.failed} input(s) failed, {written} analyzed", err=True)
         sys.exit(1)
 
 
-def _emit(docs: list[Document], output: Path | None, fmt: str) -> None:
+class _NothingWritten(Exception):
+    """No record came: the output file is left as it was."""
+
+
+def _emit(docs: Iterable[Document], output: Path | None, fmt: str) -> int:
+    """Write the records; return how many. JSON Lines (the default) and a folder of JSON
+    files are written as the records come, so a run over a large WARC holds one chunk of
+    documents at a time; a table, an HTML report and one JSON array need them all. Nothing
+    is written where no record comes."""
+    if output is not None and (output.is_dir() or (output.suffix == "" and not output.exists())):
+        return _emit_folder(docs, output)
+    if fmt == "jsonl":
+        if output is None:
+            written = 0
+            for doc in docs:
+                click.echo(doc.to_json())
+                written += 1
+            return written
+        return _emit_jsonl_file(docs, output)
+    docs = list(docs)
+    if not docs:
+        return 0
     if fmt == "table":
         from .display import render_table
 
         render_table(docs, console=_console())
-        return
-    if fmt == "html":
+    elif fmt == "html":
         from .report import render_html, write_html
 
         if output is None:
             click.echo(render_html(docs))
         else:
             write_html(docs, output)
-        return
-    if output is not None and (output.is_dir() or (output.suffix == "" and not output.exists())):
-        taken: set[str] = set()
-        for doc in docs:
-            name = _file_name(doc.doc_id, taken)
-            try:
-                write_text_atomic(output / name, doc.to_json(indent=1) + "\n")
-            except OSError as e:
-                raise OSError(e.errno, f"{e.strerror}, writing {name}") from e
-        return
-    if fmt == "json":
+    else:
         payload = docs[0].to_dict() if len(docs) == 1 else [d.to_dict() for d in docs]
         data = json.dumps(payload, ensure_ascii=False, indent=1) + "\n"
-    else:
-        data = "".join(d.to_json() + "\n" for d in docs)
-    if output is None:
-        click.echo(data, nl=False)
-    else:
-        write_text_atomic(output, data)
+        if output is None:
+            click.echo(data, nl=False)
+        else:
+            write_text_atomic(output, data)
+    return len(docs)
+
+
+def _emit_folder(docs: Iterable[Document], output: Path) -> int:
+    taken: set[str] = set()
+    for doc in docs:
+        name = _file_name(doc.doc_id, taken)
+        try:
+            write_text_atomic(output / name, doc.to_json(indent=1) + "\n")
+        except OSError as e:
+            raise OSError(e.errno, f"{e.strerror}, writing {name}") from e
+    return len(taken)
+
+
+def _emit_jsonl_file(docs: Iterable[Document], output: Path) -> int:
+    """The records into a temporary file renamed over ``output`` at the end (a run stopped
+    half way, or one where every input failed, leaves ``output`` as it was)."""
+    written = 0
+
+    def write(fh: BinaryIO) -> None:
+        nonlocal written
+        for doc in docs:
+            fh.write((doc.to_json() + "\n").encode("utf-8"))
+            written += 1
+        if not written:
+            raise _NothingWritten
+
+    try:
+        write_atomic(output, write)
+    except _NothingWritten:
+        return 0
+    return written
 
 
 def _file_name(doc_id: str, taken: set[str]) -> str:

@@ -331,15 +331,13 @@ class Store:
                 f"version {sketch.SKETCH_VERSION}; add the articles to a new store"
             )
         self._seq = int(self._one("SELECT coalesce(max(seq), 0) FROM documents")[0])  # type: ignore[index]
-        # hashes being analysed or waiting for a commit, each with the later documents of
-        # this run that hold the same text: they share its outcome (stored, or failed)
-        self._inflight: dict[str, list[tuple[str, str]]] = {}
+        # hashes being analysed or waiting for a commit (what is known of them: bounded by
+        # how far the analysis reads ahead, not by the length of the run)
+        self._inflight: dict[str, _InFlight] = {}
+        self._commits = 0  # commits by this Store
         self._mode: str | None = None  # the attribution mode this run analyses with
         self._modes: tuple[str, ...] = ()  # the store's modes, as its last commit recorded them
         self._taken_ids: set[str] = set()  # doc_ids of those already held by another text
-        # doc_ids staged in this run: a commit between two texts with one doc_id hides the
-        # first from the lookup that ran (ahead of the analysis) for the second
-        self._run_ids: set[str] = set()
 
     def _one(self, sql: str, params: list[Any] | None = None) -> tuple[Any, ...] | None:
         """The first row of a query, with the result consumed (DuckDB refuses other work
@@ -415,9 +413,9 @@ class Store:
                     emit("skipped", item.doc_id, "already stored")
                     continue
                 if digest in self._inflight:  # counted when the first one is stored or fails
-                    self._inflight[digest].append((item.doc_id, item.where))
+                    self._inflight[digest].twins.append((item.doc_id, item.where))
                     continue
-                self._inflight[digest] = []
+                self._inflight[digest] = _InFlight(self._commits)
                 if id_taken:
                     self._taken_ids.add(item.doc_id)
                 yield item
@@ -426,7 +424,8 @@ class Store:
         try:
             for out in self._analysed(fresh(), analyze=analyze, jobs=jobs):
                 if isinstance(out, _Failure):
-                    for where in [out.where, *(w for _, w in self._inflight.pop(out.digest, []))]:
+                    twins = self._inflight.pop(out.digest, _InFlight(0)).twins
+                    for where in [out.where, *(w for _, w in twins)]:
                         summary.failed.append((where, out.reason))
                         emit("failed", where, out.reason)
                     continue
@@ -444,7 +443,6 @@ class Store:
                 self._commit(batch, summary, emit)
             self._inflight.clear()
             self._taken_ids.clear()
-            self._run_ids.clear()
             mode, self._mode = self._mode, None
         if mode is not None and summary.added and len(self._modes) > 1:
             summary.mixed_modes = self._modes
@@ -504,12 +502,16 @@ class Store:
     def _stage(self, doc: Document, batch: _Batch, summary: AddSummary) -> None:
         digest = content_hash(doc.text)
         doc_id = doc.doc_id
-        if doc_id in batch.ids or doc_id in self._taken_ids or doc_id in self._run_ids:
+        flight = self._inflight.get(digest)
+        # a commit since the lookup (which runs ahead of the analysis) may have stored
+        # another text of this run under the same doc_id: asked again
+        committed_since = flight is not None and flight.commits < self._commits
+        if (doc_id in batch.ids or doc_id in self._taken_ids
+                or (committed_since and self._one("SELECT 1 FROM documents WHERE doc_id = ?", [doc_id]))):
             doc_id = f"{doc_id}~{digest[:8]}"
             summary.renamed += 1
             log.info("doc_id %s is taken by another text; storing as %s", doc.doc_id, doc_id)
             doc = dataclasses.replace(doc, doc_id=doc_id)
-        self._run_ids.add(doc_id)
         self._seq += 1
         _flatten(doc, seq=self._seq, digest=digest, batch=batch)
 
@@ -552,10 +554,11 @@ class Store:
         except BaseException:
             con.rollback()
             raise
+        self._commits += 1
         for row in batch.docs:
             summary.added += 1
             emit("added", row["doc_id"], "")
-            for doc_id, _ in self._inflight.pop(row["content_hash"], []):
+            for doc_id, _ in self._inflight.pop(row["content_hash"], _InFlight(0)).twins:
                 summary.skipped += 1
                 emit("skipped", doc_id, f"same text as {row['doc_id']}")
         log.debug("committed %d documents", len(batch))
@@ -678,6 +681,14 @@ class Store:
             self.con.execute(f"COPY {name} TO '{literal}' (FORMAT PARQUET)")
             written.append(path)
         return written
+
+
+@dataclass
+class _InFlight:
+    """A text of this run between its lookup and its commit."""
+
+    commits: int  # the Store's commits when it was looked up
+    twins: list[tuple[str, str]] = field(default_factory=list)  # (doc_id, where) of later copies
 
 
 @dataclass
