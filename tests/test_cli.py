@@ -209,3 +209,10 @@ def test_cli_a_run_stopped_half_way_leaves_the_old_jsonl_file(tmp_path: Path) ->
     assert [p.name for p in tmp_path.iterdir()] == ["out.jsonl"]  # no temporary file left
     assert _emit(iter([Document("a", "x"), Document("b", "y")]), out, "jsonl") == 2
     assert [json.loads(line)["doc_id"] for line in out.read_text(encoding="utf-8").splitlines()] == ["a", "b"]
+
+
+def test_cli_html_to_a_path_without_suffix_is_one_report_not_a_folder(runner: CliRunner, tmp_path: Path) -> None:
+    out = tmp_path / "report"
+    result = runner.invoke(cli, ["analyze", str(next(EXAMPLES.glob("*.txt"))), "--format", "html", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert out.is_file() and "<html" in out.read_text(encoding="utf-8").lower()

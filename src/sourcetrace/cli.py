@@ -185,6 +185,22 @@ def _emit(docs: Iterable[Document], output: Path | None, fmt: str) -> int:
     files are written as the records come, so a run over a large WARC holds one chunk of
     documents at a time; a table, an HTML report and one JSON array need them all. Nothing
     is written where no record comes."""
+    if fmt in ("table", "html"):
+        docs = list(docs)
+        if not docs:
+            return 0
+        if fmt == "table":
+            from .display import render_table
+
+            render_table(docs, console=_console())
+        else:
+            from .report import render_html, write_html
+
+            if output is None:
+                click.echo(render_html(docs))
+            else:
+                write_html(docs, output)
+        return len(docs)
     if output is not None and (output.is_dir() or (output.suffix == "" and not output.exists())):
         return _emit_folder(docs, output)
     if fmt == "jsonl":
@@ -196,20 +212,7 @@ def _emit(docs: Iterable[Document], output: Path | None, fmt: str) -> int:
             return written
         return _emit_jsonl_file(docs, output)
     docs = list(docs)
-    if not docs:
-        return 0
-    if fmt == "table":
-        from .display import render_table
-
-        render_table(docs, console=_console())
-    elif fmt == "html":
-        from .report import render_html, write_html
-
-        if output is None:
-            click.echo(render_html(docs))
-        else:
-            write_html(docs, output)
-    else:
+    if docs:
         payload = docs[0].to_dict() if len(docs) == 1 else [d.to_dict() for d in docs]
         data = json.dumps(payload, ensure_ascii=False, indent=1) + "\n"
         if output is None:
