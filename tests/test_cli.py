@@ -216,3 +216,26 @@ def test_cli_html_to_a_path_without_suffix_is_one_report_not_a_folder(runner: Cl
     result = runner.invoke(cli, ["analyze", str(next(EXAMPLES.glob("*.txt"))), "--format", "html", "-o", str(out)])
     assert result.exit_code == 0, result.output
     assert out.is_file() and "<html" in out.read_text(encoding="utf-8").lower()
+
+
+def test_analyze_into_a_pipe_closed_early_exits_quietly(tmp_path: Path) -> None:
+    """`sourcetrace analyze … | head`: the reader leaving is no error of ours. Like `show`
+    (click's own handling) the run stops with exit 1 and writes nothing on stderr; it
+    printed 'error: stdout: cannot write output (Broken pipe)'."""
+    import subprocess
+    import sys
+
+    for i in range(40):
+        (tmp_path / f"a{i}.txt").write_text(f'"We will strike on day {i}," the union said.\n')
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "sourcetrace.cli", "analyze", str(tmp_path)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    first = proc.stdout.read(20)
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    proc.stderr.close()
+    assert proc.wait(timeout=120) == 1
+    assert first.startswith(b"{")
+    assert err == ""

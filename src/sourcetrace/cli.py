@@ -7,6 +7,7 @@ one line on stderr naming the file), 2 for usage errors (click's own).
 from __future__ import annotations
 
 import dataclasses
+import errno
 import json
 import logging
 import sys
@@ -161,6 +162,8 @@ def analyze(paths: tuple[str, ...], output: Path | None, fmt: str, jobs: int, mo
     try:
         written = _emit(run.analyzed(run.inputs(paths), jobs=jobs, mode=mode), output, fmt)
     except OSError as e:
+        if output is None and e.errno == errno.EPIPE:
+            raise  # a reader that closed the pipe early ("| head"): click exits 1 quietly
         _fail(f"{output or 'stdout'}: cannot write output ({e.strerror})")
         sys.exit(1)
     if not written and not run.failed:
