@@ -3,6 +3,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import time
+from pathlib import Path
 from collections.abc import Iterator
 
 import pytest
@@ -89,7 +90,7 @@ def test_runner_refuses_an_unknown_mode_before_any_document() -> None:
 
 
 _KILLED_PARENT = """
-import os, sys, time
+import multiprocessing, os, sys, time
 import sourcetrace.pipeline as pipeline
 from sourcetrace.model import Document
 from sourcetrace.runner import LocalRunner
@@ -98,9 +99,12 @@ def stuck(docs, mode=None):
     print(os.getpid(), flush=True)
     time.sleep(120)
 
-pipeline.analyze_many = stuck  # the pool forks: its workers run this
-for _ in LocalRunner(jobs=2).run(Document(f"d{i}", "x") for i in range(40)):
-    pass
+pipeline.analyze_many = stuck  # module level: a spawned or fork-server worker imports this file too
+
+if __name__ == "__main__":
+    multiprocessing.set_start_method(sys.argv[1])
+    for _ in LocalRunner(jobs=2).run(Document(f"d{i}", "x") for i in range(40)):
+        pass
 """
 
 
@@ -113,10 +117,15 @@ def _alive(pid: int) -> bool:
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc and forks its pool")
-def test_runner_workers_leave_when_their_parent_is_killed() -> None:
+@pytest.mark.parametrize("start", ["fork", "forkserver", "spawn"])
+def test_runner_workers_leave_when_their_parent_is_killed(start: str, tmp_path: Path) -> None:
     """A parent killed outright (SIGKILL; `sourcetrace analyze` takes a SIGTERM the same
-    way) left its workers waiting for work for ever, each holding a model."""
-    proc = subprocess.Popen([sys.executable, "-c", _KILLED_PARENT], stdout=subprocess.PIPE, text=True)
+    way) left its workers waiting for work for ever, each holding a model. Under a fork
+    server (Python 3.14's start method on Linux) a worker's parent is the server, which
+    outlives the run: they stayed even after the first fix, which watched that parent."""
+    script = tmp_path / "killed_parent.py"
+    script.write_text(_KILLED_PARENT)
+    proc = subprocess.Popen([sys.executable, str(script), start], stdout=subprocess.PIPE, text=True)
     try:
         workers = [int(proc.stdout.readline()) for _ in range(2)]  # type: ignore[union-attr]
         assert all(_alive(pid) for pid in workers)

@@ -80,8 +80,8 @@ def _analyze_dicts(chunk: list[dict[str, Any]], mode: str = DEFAULT_MODE) -> lis
             for doc, out in zip(docs, pipeline.analyze_many(docs, mode=mode), strict=True)]
 
 
-def _start_worker(one_thread: bool) -> None:
-    _leave_with_parent()
+def _start_worker(parent: int, one_thread: bool) -> None:
+    _leave_with_parent(parent)
     if one_thread:
         _one_thread_each()
 
@@ -90,18 +90,39 @@ PARENT_POLL = 1.0
 """Seconds between a worker's looks at whether its parent still lives."""
 
 
-def _leave_with_parent() -> None:
-    """A worker ends soon after its parent does. A parent killed outright (SIGKILL, or a
-    SIGTERM with no handler, as `sourcetrace analyze` takes it) left its workers waiting
-    on the pool's queue for ever, each holding a model in memory."""
-    parent = os.getppid()
+def _leave_with_parent(parent: int) -> None:
+    """A worker ends soon after the process that made the pool does. A parent killed
+    outright (SIGKILL, or a SIGTERM with no handler, as `sourcetrace analyze` takes it)
+    left its workers waiting on the pool's queue for ever, each holding a model in memory.
+
+    ``parent`` is that process's id, given by it: a worker may be the child of a fork
+    server instead (the start method Python 3.14 takes on Linux), or may start after its
+    parent is already dead (spawn), so the worker's own parent id at start proves nothing.
+    It leaves when it is handed to another parent or when ``parent`` is gone."""
+    first = os.getppid()
 
     def watch() -> None:
-        while os.getppid() == parent:
+        while os.getppid() == first and not _gone(parent):
             time.sleep(PARENT_POLL)
         os._exit(1)
 
     threading.Thread(target=watch, name="leave-with-parent", daemon=True).start()
+
+
+def _gone(pid: int) -> bool:
+    """Whether process ``pid`` has ended: no such process, or a zombie (dead, not yet reaped
+    by its own parent; Linux's /proc tells)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:  # alive, another user's
+        return False
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            return f.read().rpartition(b")")[2].split()[0] == b"Z"
+    except (OSError, IndexError):
+        return False
 
 
 def _one_thread_each() -> None:
@@ -130,7 +151,7 @@ class LocalRunner:
                     yield _outcome(doc, out)
             return
         with ProcessPoolExecutor(max_workers=self.jobs, initializer=_start_worker,
-                                 initargs=(self.mode in TRANSFORMER_MODES,)) as pool:
+                                 initargs=(os.getpid(), self.mode in TRANSFORMER_MODES)) as pool:
             # submitted a few chunks ahead of what is collected, in order (the pool's own
             # map would read every document up front)
             pending: deque[tuple[list[Document], Future[list[dict[str, Any]]]]] = deque()
