@@ -121,6 +121,36 @@ def test_store_ctrl_c_keeps_analysed_documents(tmp_path: Path) -> None:
         assert store.count() == 2
 
 
+def test_store_ctrl_c_inside_a_document_stores_none_of_its_rows(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """A signal may land while a document's rows are being built: the commit on the way
+    out stored its document row and some of its attributions (a review saw 10 of 34 and no
+    entities), and the rerun skipped it as stored, so it stayed half there."""
+    docs = [fake_analyze(d) for d in _docs(4)]
+    assert all(len(d.attributions) == 1 for d in docs)
+    real = store_mod.sketch.content_terms
+    calls = 0
+
+    def interrupted(words: list[str]) -> list[str]:
+        nonlocal calls
+        calls += 1
+        if calls == 3:  # inside the third document, its document row already staged
+            raise KeyboardInterrupt
+        return real(words)
+
+    monkeypatch.setattr(store_mod.sketch, "content_terms", interrupted)
+    path = tmp_path / "c.duckdb"
+    with Store(path) as store, pytest.raises(KeyboardInterrupt):
+        store.add_documents(docs, analyze=as_is)
+    monkeypatch.setattr(store_mod.sketch, "content_terms", real)
+    with Store(path) as store:
+        assert store.count() == 2
+        _check_whole(store)
+        summary = store.add_documents(docs, analyze=as_is)
+        assert (summary.added, summary.skipped) == (2, 2)
+        _check_whole(store)
+
+
 def test_store_hard_kill_then_resume(tmp_path: Path) -> None:
     """A process killed outright (SIGKILL) keeps whole committed documents only."""
     path = tmp_path / "k.duckdb"

@@ -221,6 +221,23 @@ class _Batch:
     def __len__(self) -> int:
         return len(self.docs)
 
+    def mark(self) -> tuple[int, ...]:
+        """Where the rows stand, for :meth:`rollback`."""
+        return (len(self.docs), len(self.attrs), len(self.ents), len(self.boiler),
+                len(self.contents), len(self.bands))
+
+    def rollback(self, mark: tuple[int, ...], digest: str, doc_id: str) -> None:
+        """Drop what was added since ``mark``: the rows of a document whose flattening was
+        cut short (a Ctrl-C or SIGTERM lands anywhere), so the commit on the way out
+        stores whole documents only."""
+        n_docs, n_attrs, n_ents, n_boiler, n_contents, n_bands = mark
+        del self.docs[n_docs:], self.attrs[n_attrs:], self.ents[n_ents:], self.boiler[n_boiler:]
+        del self.bands[n_bands:]
+        for ckey in list(self.contents)[n_contents:]:  # in insertion order
+            del self.contents[ckey]
+        self.hashes.discard(digest)
+        self.ids.discard(doc_id)
+
 
 def _flatten(doc: Document, *, seq: int, digest: str, batch: _Batch) -> None:
     """Add one document's rows to ``batch`` (sketches included)."""
@@ -513,7 +530,12 @@ class Store:
             log.info("doc_id %s is taken by another text; storing as %s", doc.doc_id, doc_id)
             doc = dataclasses.replace(doc, doc_id=doc_id)
         self._seq += 1
-        _flatten(doc, seq=self._seq, digest=digest, batch=batch)
+        mark = batch.mark()
+        try:
+            _flatten(doc, seq=self._seq, digest=digest, batch=batch)
+        except BaseException:
+            batch.rollback(mark, digest, doc_id)
+            raise
 
     def _commit(self, batch: _Batch, summary: AddSummary, emit: EventCallback) -> None:
         now = _now()
