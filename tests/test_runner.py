@@ -3,8 +3,8 @@ from __future__ import annotations
 import subprocess
 import sys
 import time
-from pathlib import Path
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
