@@ -313,6 +313,7 @@ def test_corpus_cli_add_stopped_by_sigterm_keeps_what_was_analysed(tmp_path: Pat
     path = tmp_path / "c.duckdb"
     result = CliRunner().invoke(corpus, ["add", str(folder), "--db", str(path)])
     assert result.exit_code == 128 + signal.SIGTERM
+    assert "stopped by signal 15; what was committed is kept" in result.output
     assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL  # put back
     with duckdb.connect(str(path), read_only=True) as con:
         stored = con.execute("select count(*) from documents").fetchone()[0]  # type: ignore[index]
@@ -349,3 +350,55 @@ def test_corpus_cli_add_sigterm_inside_a_duckdb_query_is_a_stop_not_a_crash(tmp_
     assert result.exit_code == 128 + signal.SIGTERM, result.output
     assert "stopped by signal" in result.output and "Traceback" not in result.output
     assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
+
+
+@pytest.mark.parametrize("inside_duckdb", [False, True])
+def test_corpus_cli_add_ctrl_c_is_a_stop_not_a_crash(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                     inside_duckdb: bool) -> None:
+    """Ctrl-C during `corpus add` exits 130 with the stop line, as a SIGTERM does; inside a
+    DuckDB query it arrives as DuckDB's InterruptException, which was a traceback."""
+    import signal
+
+    import duckdb
+
+    from sourcetrace.store import Store
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for n in range(3):
+        (folder / f"a{n}.txt").write_text(f"Mayor Jane Doe said that pier {n} will close.\n", encoding="utf-8")
+
+    def commit_interrupted(self: Store, *args: object) -> None:
+        raise duckdb.InterruptException("INTERRUPT Error: Query interrupted") if inside_duckdb else KeyboardInterrupt
+
+    monkeypatch.setattr(sourcetrace.pipeline, "analyze_many", sourcetrace.pipeline.per_document(fake_analyze))
+    monkeypatch.setattr(Store, "_commit", commit_interrupted)
+    result = CliRunner().invoke(corpus, ["add", str(folder), "--db", str(tmp_path / "c.duckdb")])
+    assert result.exit_code == 128 + signal.SIGINT, result.output
+    assert "stopped by signal 2; what was committed is kept" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_corpus_cli_add_other_errors_after_a_sigterm_are_not_called_a_stop(tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only an interrupt reads as the stop: a real error is not hidden behind one."""
+    import os
+    import signal
+
+    from sourcetrace.store import Store
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Mayor Jane Doe said that the pier will close.\n", encoding="utf-8")
+
+    def commit_fails(self: Store, *args: object) -> None:
+        try:
+            os.kill(os.getpid(), signal.SIGTERM)
+        except SystemExit:
+            raise ValueError("a real bug") from None
+
+    monkeypatch.setattr(sourcetrace.pipeline, "analyze_many", sourcetrace.pipeline.per_document(fake_analyze))
+    monkeypatch.setattr(Store, "_commit", commit_fails)
+    result = CliRunner().invoke(corpus, ["add", str(folder), "--db", str(tmp_path / "c.duckdb")])
+    assert isinstance(result.exception, ValueError)
+    assert "stopped by signal" not in result.output

@@ -113,6 +113,8 @@ def add(paths: tuple[str, ...], db: Path, jobs: int, analyzed: bool) -> None:
         progress.update(task, advance=1, detail=f"{counts['added']} added, {counts['skipped']} skipped, "
                                                  f"{counts['failed']} failed")
 
+    import duckdb
+
     store = _open(db, must_exist=False)
     main = threading.current_thread() is threading.main_thread()  # signal handlers live there only
     previous = signal.signal(signal.SIGTERM, _stop) if main else None
@@ -123,14 +125,16 @@ def add(paths: tuple[str, ...], db: Path, jobs: int, analyzed: bool) -> None:
             summary = store.add_documents(items, analyze=as_is if analyzed else None, jobs=jobs, on_event=on_event)
     except SourcetraceError as e:
         raise click.ClickException(str(e)) from e
-    except Exception:
-        if not _stopped_by:
+    except (KeyboardInterrupt, SystemExit, duckdb.InterruptException) as e:
+        # Ctrl-C, a SIGTERM (the handler's SystemExit), or either landing inside a DuckDB
+        # query, which turns it into its own InterruptException: a stop, not a crash
+        if isinstance(e, SystemExit) and not _stopped_by:
             raise
-        # the signal landed inside a DuckDB query, which turns it into its own
-        # InterruptException: a stop all the same, not a crash
-        click.echo(f"{db}: stopped by signal {_stopped_by[0]}; what was committed is kept, rerun to resume",
-                   err=True)
-        raise SystemExit(128 + _stopped_by[0]) from None
+        if isinstance(e, duckdb.InterruptException) and not _stopped_by:
+            _stopped_by.append(signal.SIGINT)
+        signum = int(_stopped_by[0] if _stopped_by else signal.SIGINT)
+        click.echo(f"{db}: stopped by signal {signum}; what was committed is kept, rerun to resume", err=True)
+        raise SystemExit(128 + signum) from None
     finally:
         if main:
             signal.signal(signal.SIGTERM, previous)
