@@ -239,3 +239,42 @@ def test_analyze_into_a_pipe_closed_early_exits_quietly(tmp_path: Path) -> None:
     assert proc.wait(timeout=120) == 1
     assert first.startswith(b"{")
     assert err == ""
+
+
+def test_cli_table_with_an_output_goes_into_that_file(runner: CliRunner, tmp_path: Path) -> None:
+    """`--format table -o FILE` printed the table on stdout and wrote no file."""
+    out = tmp_path / "table.txt"
+    result = runner.invoke(cli, ["analyze", str(EXAMPLES), "--format", "table", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "┃ speaker" not in result.output
+    table = out.read_text(encoding="utf-8")
+    assert "┃ speaker" in table and "Tomasz Brenner" in table
+    assert "\x1b" not in table  # plain text, no colour codes
+
+
+def test_analyze_stopped_by_sigterm_leaves_the_old_output_and_no_temporary_file(tmp_path: Path) -> None:
+    """A SIGTERM to `analyze -o out.jsonl` killed it where it stood, leaving the hidden
+    temporary file it streams the records into; it now unwinds as a Ctrl-C does."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for i in range(400):
+        (folder / f"a{i:03d}.txt").write_text(f'"We will strike on day {i}," the union said on Monday.\n' * 20)
+    out = tmp_path / "out.jsonl"
+    out.write_text("old\n", encoding="utf-8")
+    proc = subprocess.Popen([sys.executable, "-m", "sourcetrace.cli", "analyze", str(folder), "-o", str(out)],
+                            stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while not list(tmp_path.glob(".out.jsonl.*.tmp")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert list(tmp_path.glob(".out.jsonl.*.tmp")), "the run never began writing"
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 128 + signal.SIGTERM, err
+    assert err.strip().splitlines()[-1] == f"error: stopped by signal 15; {out} left as it was"
+    assert out.read_text(encoding="utf-8") == "old\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in", "out.jsonl"]

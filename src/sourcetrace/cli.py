@@ -6,11 +6,14 @@ one line on stderr naming the file), 2 for usage errors (click's own).
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import errno
 import json
 import logging
+import signal
 import sys
+import threading
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -160,7 +163,8 @@ def analyze(paths: tuple[str, ...], output: Path | None, fmt: str, jobs: int, mo
             raise click.ClickException(str(e)) from e
     run = _Run()
     try:
-        written = _emit(run.analyzed(run.inputs(paths), jobs=jobs, mode=mode), output, fmt)
+        with _stopped_as_interrupted(output):
+            written = _emit(run.analyzed(run.inputs(paths), jobs=jobs, mode=mode), output, fmt)
     except OSError as e:
         if output is None and e.errno == errno.EPIPE:
             raise  # a reader that closed the pipe early ("| head"): click exits 1 quietly
@@ -179,6 +183,38 @@ def analyze(paths: tuple[str, ...], output: Path | None, fmt: str, jobs: int, mo
         sys.exit(1)
 
 
+class _Stopped(KeyboardInterrupt):
+    """A SIGTERM, raised where the run stands so that it unwinds as from a Ctrl-C."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+@contextlib.contextmanager
+def _stopped_as_interrupted(output: Path | None) -> Iterator[None]:
+    """A SIGTERM (a scheduler stopping the job) stops the run as Ctrl-C does: the run
+    unwinds, so a half-written output's temporary file goes and the earlier output stays
+    (a SIGTERM killed the process where it stood, leaving the temporary file), and the
+    exit is 128 + the signal with one line."""
+    if threading.current_thread() is not threading.main_thread():  # handlers live there only
+        yield
+        return
+
+    def stop(signum: int, frame: object) -> None:
+        raise _Stopped(signum)
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    except _Stopped as e:
+        kept = f"; {output} left as it was" if output is not None and not output.is_dir() else ""
+        _fail(f"stopped by signal {e.signum}{kept}")
+        sys.exit(128 + e.signum)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 class _NothingWritten(Exception):
     """No record came: the output file is left as it was."""
 
@@ -195,7 +231,16 @@ def _emit(docs: Iterable[Document], output: Path | None, fmt: str) -> int:
         if fmt == "table":
             from .display import render_table
 
-            render_table(docs, console=_console())
+            if output is None:
+                render_table(docs, console=_console())
+            else:  # the same table as plain text (no colour codes), 160 columns wide
+                import io
+
+                from rich.console import Console
+
+                buf = io.StringIO()
+                render_table(docs, console=Console(file=buf, width=160, color_system=None))
+                write_text_atomic(output, buf.getvalue())
         else:
             from .report import render_html, write_html
 
@@ -304,7 +349,8 @@ def report(paths: tuple[str, ...], html_out: Path, jobs: int) -> None:
             run.failed += 1
             _fail(str(e))
     if articles:
-        docs += list(run.analyzed(run.inputs(articles), jobs=jobs))
+        with _stopped_as_interrupted(html_out):
+            docs += list(run.analyzed(run.inputs(articles), jobs=jobs))
     if not docs and not run.failed:
         _fail("no articles or records found")
         sys.exit(1)
