@@ -278,3 +278,21 @@ def test_analyze_stopped_by_sigterm_leaves_the_old_output_and_no_temporary_file(
     assert err.strip().splitlines()[-1] == f"error: stopped by signal 15; {out} left as it was"
     assert out.read_text(encoding="utf-8") == "old\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in", "out.jsonl"]
+
+
+def test_cli_an_error_of_the_analysis_is_not_called_an_output_error(runner: CliRunner, tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """An OSError of the analysis itself (a pool that cannot fork) read 'out.jsonl: cannot
+    write output'; and a run where nothing was written took back no folder it made."""
+    from sourcetrace.runner import LocalRunner
+
+    def cannot_fork(self: LocalRunner, docs: object) -> None:
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(LocalRunner, "run", cannot_fork)
+    out = tmp_path / "new" / "sub" / "out.jsonl"
+    result = runner.invoke(cli, ["analyze", str(next(EXAMPLES.glob("*.txt"))), "-o", str(out)])
+    assert result.exit_code == 1
+    assert "error: the analysis stopped: [Errno 11] Resource temporarily unavailable" in result.output
+    assert "cannot write output" not in result.output
+    assert list(tmp_path.iterdir()) == []

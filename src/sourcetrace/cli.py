@@ -91,12 +91,16 @@ class _Run:
     def analyzed(self, docs: Iterable[Document], *, jobs: int, mode: str = _DEFAULT_MODE) -> Iterator[Document]:
         from .runner import Failure, LocalRunner
 
-        for out in LocalRunner(jobs=jobs, mode=mode).run(docs):
-            if isinstance(out, Failure):
-                self.failed += 1
-                _fail(str(out))
-            else:
-                yield out
+        try:
+            for out in LocalRunner(jobs=jobs, mode=mode).run(docs):
+                if isinstance(out, Failure):
+                    self.failed += 1
+                    _fail(str(out))
+                else:
+                    yield out
+        except OSError as e:  # the system's, not an input's (a pool that cannot fork): not the output's either
+            _fail(f"the analysis stopped: {e}")
+            sys.exit(1)
 
 
 def _console() -> Any:

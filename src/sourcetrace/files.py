@@ -18,8 +18,13 @@ def write_atomic(path: str | Path, write: Callable[[BinaryIO], object]) -> None:
     A crash or a full disk leaves the old file (or none), never a truncated one.
     """
     path = Path(path)
+    made = [d for d in (path.parent, *path.parent.parents) if not d.exists()]
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except BaseException:
+        _remove_empty(made)
+        raise
     try:
         with os.fdopen(fd, "wb") as fh:
             write(fh)
@@ -29,7 +34,18 @@ def write_atomic(path: str | Path, write: Callable[[BinaryIO], object]) -> None:
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
+        _remove_empty(made)
         raise
+
+
+def _remove_empty(folders: list[Path]) -> None:
+    """Take back the folders a failed write made (deepest first), if they are still empty:
+    a run where every input failed leaves no trace."""
+    for folder in folders:
+        try:
+            folder.rmdir()
+        except OSError:
+            return
 
 
 def write_text_atomic(path: str | Path, data: str) -> None:
