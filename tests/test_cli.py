@@ -296,3 +296,19 @@ def test_cli_an_error_of_the_analysis_is_not_called_an_output_error(runner: CliR
     assert "error: the analysis stopped: [Errno 11] Resource temporarily unavailable" in result.output
     assert "cannot write output" not in result.output
     assert list(tmp_path.iterdir()) == []
+
+
+def test_cli_ctrl_c_stops_analyze_with_one_line(runner: CliRunner, tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    from sourcetrace.runner import LocalRunner
+
+    def interrupted(self: LocalRunner, docs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(LocalRunner, "run", interrupted)
+    out = tmp_path / "out.jsonl"
+    out.write_text("old\n", encoding="utf-8")
+    result = runner.invoke(cli, ["analyze", str(next(EXAMPLES.glob("*.txt"))), "-o", str(out)])
+    assert result.exit_code == 130
+    assert result.output == f"error: stopped by signal 2; {out} left as it was\n"
+    assert out.read_text(encoding="utf-8") == "old\n"

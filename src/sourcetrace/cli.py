@@ -199,8 +199,8 @@ class _Stopped(KeyboardInterrupt):
 def _stopped_as_interrupted(output: Path | None) -> Iterator[None]:
     """A SIGTERM (a scheduler stopping the job) stops the run as Ctrl-C does: the run
     unwinds, so a half-written output's temporary file goes and the earlier output stays
-    (a SIGTERM killed the process where it stood, leaving the temporary file), and the
-    exit is 128 + the signal with one line."""
+    (a SIGTERM killed the process where it stood, leaving the temporary file). Either
+    ends with one line and exit 128 + the signal."""
     if threading.current_thread() is not threading.main_thread():  # handlers live there only
         yield
         return
@@ -211,10 +211,11 @@ def _stopped_as_interrupted(output: Path | None) -> Iterator[None]:
     previous = signal.signal(signal.SIGTERM, stop)
     try:
         yield
-    except _Stopped as e:
+    except KeyboardInterrupt as e:  # a SIGTERM, or Ctrl-C itself
+        signum = e.signum if isinstance(e, _Stopped) else int(signal.SIGINT)
         kept = f"; {output} left as it was" if output is not None and not output.is_dir() else ""
-        _fail(f"stopped by signal {e.signum}{kept}")
-        sys.exit(128 + e.signum)
+        _fail(f"stopped by signal {signum}{kept}")
+        sys.exit(128 + signum)
     finally:
         signal.signal(signal.SIGTERM, previous)
 
