@@ -104,6 +104,15 @@ def test_cli_show_and_report_escape_article_text(runner: CliRunner, tmp_path: Pa
     assert "<script>alert(1)" not in page and "&lt;script&gt;alert(1)" in page
 
 
+def test_cli_report_takes_o_as_analyze_does(runner: CliRunner, tmp_path: Path) -> None:
+    art = tmp_path / "pier.txt"
+    art.write_text("The mayor said the pier is safe.", encoding="utf-8")
+    html = tmp_path / "r.html"
+    rep = runner.invoke(cli, ["report", str(art), "-o", str(html)])
+    assert rep.exit_code == 0, rep.output
+    assert "the pier is safe" in html.read_text(encoding="utf-8")
+
+
 def test_cli_corpus_without_extra_names_the_extra(runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
     import importlib.util
 

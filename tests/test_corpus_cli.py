@@ -196,6 +196,13 @@ def test_corpus_cli_report_html_self_contained_and_escaped(db: Path, tmp_path: P
     assert "http://" not in stripped and "https://" not in stripped and "<script" not in stripped.lower()
 
 
+def test_corpus_cli_report_takes_o(db: Path, tmp_path: Path) -> None:
+    out = tmp_path / "o.html"
+    result = _run("report", "--db", str(db), "-o", str(out))
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    assert "<svg" in out.read_text(encoding="utf-8")
+
+
 def test_corpus_cli_missing_store_is_a_clear_error(tmp_path: Path) -> None:
     result = CliRunner().invoke(corpus, ["claims", "--db", str(tmp_path / "none.duckdb")])
     assert result.exit_code == 1

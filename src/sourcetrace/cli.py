@@ -337,7 +337,7 @@ def show(file: Path) -> None:
 
 @cli.command()
 @click.argument("paths", nargs=-1, required=True)
-@click.option("--html", "html_out", type=click.Path(path_type=Path), required=True, help="Where to write the report.")
+@click.option("-o", "--html", "html_out", type=click.Path(path_type=Path), required=True, help="Where to write the report.")
 @click.option("--jobs", type=int, default=1, show_default=True)
 def report(paths: tuple[str, ...], html_out: Path, jobs: int) -> None:
     """Write a self-contained HTML report of articles or of analysed records."""

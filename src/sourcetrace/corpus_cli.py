@@ -290,7 +290,7 @@ def graph(db: Path, graphml: Path | None, gexf: Path | None) -> None:
 
 @corpus.command()
 @_DB_OPTION
-@click.option("--html", "html_out", type=click.Path(dir_okay=False, path_type=Path), required=True,
+@click.option("-o", "--html", "html_out", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="Where to write the report.")
 def report(db: Path, html_out: Path) -> None:
     """Write a self-contained HTML report: citation graph, claims, sources."""
