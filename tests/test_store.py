@@ -93,6 +93,7 @@ def test_store_same_text_twice_in_a_run_shares_the_first_ones_outcome(tmp_path: 
         assert (summary.added, summary.skipped) == (1, 1)
         assert [where for where, _ in summary.failed] == ["d1", "a.jsonl:4"]
         assert all("E505" in reason for _, reason in summary.failed)
+        assert summary.failed[1][1] == "same text as d1: E505: simulated failure"
         assert sorted(events) == [("added", "d0"), ("failed", "a.jsonl:4"), ("failed", "d1"), ("skipped", "twin-of-d0")]
         assert store.count() == 1
 

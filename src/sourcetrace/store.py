@@ -442,9 +442,12 @@ class Store:
             for out in self._analysed(fresh(), analyze=analyze, jobs=jobs):
                 if isinstance(out, _Failure):
                     twins = self._inflight.pop(out.digest, _InFlight(0)).twins
-                    for where in [out.where, *(w for _, w in twins)]:
-                        summary.failed.append((where, out.reason))
-                        emit("failed", where, out.reason)
+                    # a later copy's line names the copy that failed: the reason names
+                    # the first copy's doc_id ("E505: a holds …" on the line of b.txt)
+                    for where, reason in [(out.where, out.reason),
+                                          *((w, f"same text as {out.where}: {out.reason}") for _, w in twins)]:
+                        summary.failed.append((where, reason))
+                        emit("failed", where, reason)
                     continue
                 self._stage(out, batch, summary)
                 if len(batch) >= batch_size or time.monotonic() - last_commit >= commit_seconds:
