@@ -442,8 +442,8 @@ class Store:
             for out in self._analysed(fresh(), analyze=analyze, jobs=jobs):
                 if isinstance(out, _Failure):
                     twins = self._inflight.pop(out.digest, _InFlight(0)).twins
-                    # a later copy's line names the copy that failed: the reason names
-                    # the first copy's doc_id ("E505: a holds …" on the line of b.txt)
+                    # a later copy's line says which copy it repeats: the reason alone
+                    # names the first copy's doc_id, read on b.txt's line as b's own
                     for where, reason in [(out.where, out.reason),
                                           *((w, f"same text as {out.where}: {out.reason}") for _, w in twins)]:
                         summary.failed.append((where, reason))
