@@ -96,7 +96,9 @@ from sourcetrace.model import Document
 from sourcetrace.runner import LocalRunner
 
 def stuck(docs, mode=None):
-    print(os.getpid(), flush=True)
+    # one write: under PYTHONUNBUFFERED print makes two, which interleaved with the other
+    # worker's ("123456", then an empty line)
+    os.write(1, f"{os.getpid()}\\n".encode())
     time.sleep(120)
 
 pipeline.analyze_many = stuck  # module level: a spawned or fork-server worker imports this file too
