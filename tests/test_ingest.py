@@ -246,6 +246,18 @@ def test_ingest_warc_that_is_not_an_archive(tmp_path: Path) -> None:
     assert "corrupt WARC" in err.reason
 
 
+def test_ingest_warc_response_with_no_target_uri_is_named_in_words(tmp_path: Path) -> None:
+    """warcio itself fails on it with "'NoneType' object has no attribute 'startswith'"."""
+    path = tmp_path / "odd.warc"
+    body = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<p>The mayor said so.</p>"
+    path.write_bytes(b"WARC/1.0\r\nWARC-Type: response\r\nContent-Length: %d\r\n\r\n%s\r\n\r\n"
+                     % (len(body), body))
+    err = _err(_one(path))
+    assert err.path == str(path)
+    assert "truncated or corrupt WARC after 0 HTML records" in err.reason
+    assert "WARC header may be missing" in err.reason and "NoneType" not in err.reason
+
+
 # -- directories and stdin ------------------------------------------------------------
 
 

@@ -411,7 +411,8 @@ def _read_warc(path: Path, *, max_bytes: int) -> Iterator[Document | InputError]
                 break
             except Exception as e:  # noqa: BLE001 - warcio, gzip and zlib each raise their own
                 # kind on a cut-off archive (ArchiveLoadFailed, EOFError, zlib.error, …).
-                yield InputError(source, _corrupt(count, f"{type(e).__name__}: {e}"))
+                logger.debug("%s: warcio stopped", source, exc_info=True)
+                yield InputError(source, _corrupt(count, _warc_failure(e)))
                 return
             if missing:
                 # warcio ends quietly when a gzip member or the file is cut short; the
@@ -431,6 +432,16 @@ def _read_warc(path: Path, *, max_bytes: int) -> Iterator[Document | InputError]
         return
     if count == 0:
         yield InputError(source, "no HTML response records in WARC")
+
+
+def _warc_failure(e: Exception) -> str:
+    """What stopped warcio, in words. Its own errors (ArchiveLoadFailed), gzip's and zlib's
+    say it; an error of Python's own from inside warcio ("'NoneType' object has no
+    attribute 'startswith'", for a response record with no WARC-Target-URI) says nothing
+    to a reader of the archive."""
+    if isinstance(e, (AttributeError, TypeError, KeyError, IndexError)):
+        return "a record whose headers warcio could not read: a required WARC header may be missing"
+    return f"{type(e).__name__}: {e}"
 
 
 def _corrupt(count: int, why: str) -> str:
