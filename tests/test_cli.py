@@ -113,6 +113,35 @@ def test_cli_report_takes_o_as_analyze_does(runner: CliRunner, tmp_path: Path) -
     assert "the pier is safe" in html.read_text(encoding="utf-8")
 
 
+def test_cli_show_and_report_keep_the_good_records_of_a_file_with_a_bad_line(
+        runner: CliRunner, tmp_path: Path) -> None:
+    """One bad line made `show` and `report` refuse the whole file."""
+    art = tmp_path / "pier.txt"
+    art.write_text("The mayor said the pier is safe.", encoding="utf-8")
+    out = tmp_path / "recs.jsonl"
+    assert runner.invoke(cli, ["analyze", str(art), "-o", str(out)]).exit_code == 0
+    good = out.read_text(encoding="utf-8")
+    out.write_text(good + "{not json\n" + good.replace('"text": "The', '"text": "X'), encoding="utf-8")
+    shown = runner.invoke(cli, ["show", str(out)])
+    assert shown.exit_code == 1
+    assert "the pier is safe" in shown.stdout
+    errors = [line for line in shown.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 2
+    assert errors[0] == f"error: {out}:2: malformed JSON line (Expecting property name enclosed in double quotes)"
+    assert errors[1].startswith(f"error: {out}:3: bad record (")
+    html = tmp_path / "r.html"
+    rep = runner.invoke(cli, ["report", str(out), "-o", str(html)])
+    assert rep.exit_code == 1 and f"{out}:2: malformed JSON line" in rep.stderr
+    assert "the pier is safe" in html.read_text(encoding="utf-8")
+
+
+def test_cli_show_of_a_file_with_no_records_says_so(runner: CliRunner, tmp_path: Path) -> None:
+    empty = tmp_path / "none.jsonl"
+    empty.write_text("\n", encoding="utf-8")
+    shown = runner.invoke(cli, ["show", str(empty)])
+    assert shown.exit_code == 1 and "no sourcetrace records" in shown.stderr
+
+
 def test_cli_corpus_without_extra_names_the_extra(runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
     import importlib.util
 

@@ -118,10 +118,19 @@ def _is_record_file(path: Path) -> bool:
     return f'"schema": "{SCHEMA}"' in head or '"schema":"' + SCHEMA in head
 
 
-def _load_records(path: Path) -> list[Document]:
-    from .evaluate import load_records
+def _load_records(path: Path, run: _Run) -> list[Document]:
+    """The records of a file or folder; a bad line or record gets its one line (``file:3``)
+    and the rest are kept, as a bad input to ``analyze`` is."""
+    from .records import read_records
 
-    return load_records(path)
+    docs = []
+    for item in read_records([path]):
+        if isinstance(item, InputError):
+            run.failed += 1
+            _fail(f"{item.path}: {item.reason}")
+        else:
+            docs.append(item)
+    return docs
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -328,11 +337,15 @@ def show(file: Path) -> None:
     """Show the who-said-what table of analysed records (JSON or JSON Lines)."""
     from .display import render_table
 
-    try:
-        docs = _load_records(file)
-    except SourcetraceError as e:
-        raise click.ClickException(str(e)) from e
-    render_table(docs, console=_console())
+    run = _Run()
+    docs = _load_records(file, run)
+    if not docs and not run.failed:
+        _fail(f"{file}: no sourcetrace records in it")
+        sys.exit(1)
+    if docs:
+        render_table(docs, console=_console())
+    if run.failed:
+        sys.exit(1)
 
 
 @cli.command()
@@ -348,11 +361,7 @@ def report(paths: tuple[str, ...], html_out: Path, jobs: int) -> None:
     articles = [p for p in paths if Path(p) not in records]
     docs: list[Document] = []
     for path in records:
-        try:
-            docs += _load_records(path)
-        except SourcetraceError as e:
-            run.failed += 1
-            _fail(str(e))
+        docs += _load_records(path, run)
     if articles:
         with _stopped_as_interrupted(html_out):
             docs += list(run.analyzed(run.inputs(articles), jobs=jobs))
@@ -378,10 +387,10 @@ def report(paths: tuple[str, ...], html_out: Path, jobs: int) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the metrics as JSON.")
 def eval_cmd(gold: Path, pred: Path, as_json: bool) -> None:
     """Score predicted records against gold records (CONTRACT.md "Scoring")."""
-    from .evaluate import format_table, score_documents
+    from .evaluate import format_table, load_records, score_documents
 
-    try:
-        result = score_documents(_load_records(gold), _load_records(pred))
+    try:  # all or nothing: a score over the records that happened to read would mislead
+        result = score_documents(load_records(gold), load_records(pred))
     except SourcetraceError as e:
         raise click.ClickException(str(e)) from e
     for err in result.errors:

@@ -36,9 +36,10 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from .errors import InputError, OffsetError, SourcetraceError
+from .errors import InputError, SourcetraceError
 from .link import sketch
 from .model import Document, content_hash, spans_text
+from .records import read_records
 
 __all__ = [
     "DEFAULT_DB",
@@ -727,58 +728,3 @@ def _now() -> Any:
     import datetime as dt
 
     return dt.datetime.now()
-
-
-# -- already analysed records ------------------------------------------------------------
-
-
-def read_records(paths: Iterable[str | Path]) -> Iterator[Document | InputError]:
-    """Stream `sourcetrace/1` records from .jsonl/.json files or directories of them.
-
-    Like :func:`sourcetrace.ingest.read_inputs`, a bad file or line is yielded as an
-    InputError naming it, and the others still come through.
-    """
-    for path in paths:
-        p = Path(path)
-        if p.is_dir():
-            files = sorted(f for f in p.rglob("*") if f.is_file() and f.suffix in {".json", ".jsonl"}
-                           and not f.name.endswith(".gold.json") and not f.name.startswith("."))
-            for f in files:
-                yield from _records_in(f)
-        elif p.is_file():
-            yield from _records_in(p)
-        else:
-            yield InputError(str(p), "no such file or directory")
-
-
-def _records_in(path: Path) -> Iterator[Document | InputError]:
-    try:
-        if path.suffix == ".jsonl":
-            with path.open(encoding="utf-8") as fh:
-                for lineno, line in enumerate(fh, start=1):
-                    if line.strip():
-                        yield _record(line, where=f"{path}:{lineno}")
-            return
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as e:
-        yield InputError(str(path), f"cannot read records ({e})")
-        return
-    except json.JSONDecodeError as e:
-        yield InputError(str(path), f"malformed JSON ({e.msg})")
-        return
-    for n, item in enumerate(data if isinstance(data, list) else [data], start=1):
-        yield _record(item, where=f"{path}#{n}" if isinstance(data, list) else str(path))
-
-
-def _record(raw: str | Any, *, where: str) -> Document | InputError:
-    try:
-        data = json.loads(raw) if isinstance(raw, str) else raw
-    except json.JSONDecodeError as e:
-        return InputError(where, f"malformed JSON line ({e.msg})")
-    if not isinstance(data, dict) or not isinstance(data.get("text"), str) or data.get("doc_id") in (None, ""):
-        return InputError(where, "not a sourcetrace record (needs doc_id and text)")
-    try:
-        doc = Document.from_record(data)
-    except (OffsetError, KeyError, TypeError, ValueError) as e:
-        return InputError(where, f"bad record ({e})")
-    return doc
