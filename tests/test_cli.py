@@ -135,6 +135,18 @@ def test_cli_show_and_report_keep_the_good_records_of_a_file_with_a_bad_line(
     assert "the pier is safe" in html.read_text(encoding="utf-8")
 
 
+def test_cli_show_reads_json_lines_in_a_json_file(runner: CliRunner, tmp_path: Path) -> None:
+    """`analyze -o out.json` writes JSON Lines (the default format) under that name."""
+    art = tmp_path / "pier.txt"
+    art.write_text("The mayor said the pier is safe.", encoding="utf-8")
+    out = tmp_path / "out.json"
+    assert runner.invoke(cli, ["analyze", str(art), str(art), "-o", str(out)]).exit_code == 0
+    assert len(out.read_text(encoding="utf-8").splitlines()) == 2
+    shown = runner.invoke(cli, ["show", str(out)])
+    assert shown.exit_code == 0, shown.output
+    assert shown.stdout.count("the pier is safe") == 2
+
+
 def test_cli_show_of_a_file_with_no_records_says_so(runner: CliRunner, tmp_path: Path) -> None:
     empty = tmp_path / "none.jsonl"
     empty.write_text("\n", encoding="utf-8")

@@ -40,20 +40,30 @@ def read_records(paths: Iterable[str | Path]) -> Iterator[Document | InputError]
 def _records_in(path: Path) -> Iterator[Document | InputError]:
     try:
         if path.suffix == ".jsonl":
-            with path.open(encoding="utf-8") as fh:
-                for lineno, line in enumerate(fh, start=1):
-                    if line.strip():
-                        yield _record(line, where=f"{path}:{lineno}")
+            yield from _lines_in(path)
             return
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as e:
         yield InputError(str(path), f"cannot read records ({e})")
         return
     except json.JSONDecodeError as e:
-        yield InputError(str(path), f"malformed JSON ({e.msg})")
+        if e.msg == "Extra data":  # one value, then more: JSON Lines (`analyze -o out.json`)
+            yield from _lines_in(path)
+        else:
+            yield InputError(str(path), f"malformed JSON ({e.msg})")
         return
     for n, item in enumerate(data if isinstance(data, list) else [data], start=1):
         yield _record(item, where=f"{path}#{n}" if isinstance(data, list) else str(path))
+
+
+def _lines_in(path: Path) -> Iterator[Document | InputError]:
+    try:
+        with path.open(encoding="utf-8") as fh:
+            for lineno, line in enumerate(fh, start=1):
+                if line.strip():
+                    yield _record(line, where=f"{path}:{lineno}")
+    except (OSError, UnicodeDecodeError) as e:
+        yield InputError(str(path), f"cannot read records ({e})")
 
 
 def _record(raw: str | Any, *, where: str) -> Document | InputError:
