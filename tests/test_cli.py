@@ -147,6 +147,16 @@ def test_cli_show_reads_json_lines_in_a_json_file(runner: CliRunner, tmp_path: P
     assert shown.stdout.count("the pier is safe") == 2
 
 
+def test_cli_show_of_a_folder_of_gold_records(runner: CliRunner, tmp_path: Path) -> None:
+    rec = {"schema": "sourcetrace/1", "doc_id": "g", "text": "Jo said it rained.", "attributions": [
+        {"id": "a1", "source": [[0, 2]], "cue": [[3, 7]], "content": [[8, 17]]}]}
+    (tmp_path / "g.gold.json").write_text(json.dumps(rec), encoding="utf-8")
+    (tmp_path / "corpus.gold.json").write_text(json.dumps({"claims": []}), encoding="utf-8")  # no record
+    shown = runner.invoke(cli, ["show", str(tmp_path)])
+    assert shown.exit_code == 0, shown.output
+    assert "it rained" in shown.stdout
+
+
 def test_cli_show_of_a_file_with_no_records_says_so(runner: CliRunner, tmp_path: Path) -> None:
     empty = tmp_path / "none.jsonl"
     empty.write_text("\n", encoding="utf-8")

@@ -119,12 +119,12 @@ def _is_record_file(path: Path) -> bool:
 
 
 def _load_records(path: Path, run: _Run) -> list[Document]:
-    """The records of a file or folder; a bad line or record gets its one line (``file:3``)
-    and the rest are kept, as a bad input to ``analyze`` is."""
+    """The records of a file or folder (gold records too); a bad line or record gets its
+    one line (``file:3``) and the rest are kept, as a bad input to ``analyze`` is."""
     from .records import read_records
 
     docs = []
-    for item in read_records([path]):
+    for item in read_records([path], gold=True):
         if isinstance(item, InputError):
             run.failed += 1
             _fail(f"{item.path}: {item.reason}")

@@ -18,19 +18,24 @@ from .model import Document
 __all__ = ["read_records"]
 
 
-def read_records(paths: Iterable[str | Path]) -> Iterator[Document | InputError]:
+def read_records(paths: Iterable[str | Path], *, gold: bool = False) -> Iterator[Document | InputError]:
     """Stream `sourcetrace/1` records from .jsonl/.json files or directories of them.
 
     Like :func:`sourcetrace.ingest.read_inputs`, a bad file or line is yielded as an
-    InputError naming it, and the others still come through.
+    InputError naming it, and the others still come through. A directory's ``*.gold.json``
+    files are skipped unless ``gold`` (``show`` reads them; the corpus store must not);
+    with ``gold``, a directory's JSON objects that are no record at all (a corpus-level gold
+    file) are passed over, as ``evaluate.load_records`` does.
     """
     for path in paths:
         p = Path(path)
         if p.is_dir():
             files = sorted(f for f in p.rglob("*") if f.is_file() and f.suffix in {".json", ".jsonl"}
-                           and not f.name.endswith(".gold.json") and not f.name.startswith("."))
+                           and (gold or not f.name.endswith(".gold.json")) and not f.name.startswith("."))
             for f in files:
-                yield from _records_in(f)
+                # with gold, a corpus-level gold file is no record: passed over
+                yield from (x for x in _records_in(f)
+                            if not (gold and isinstance(x, InputError) and x.reason == _NOT_A_RECORD))
         elif p.is_file():
             yield from _records_in(p)
         else:
@@ -66,13 +71,16 @@ def _lines_in(path: Path) -> Iterator[Document | InputError]:
         yield InputError(str(path), f"cannot read records ({e})")
 
 
+_NOT_A_RECORD = "not a sourcetrace record (needs doc_id and text)"
+
+
 def _record(raw: str | Any, *, where: str) -> Document | InputError:
     try:
         data = json.loads(raw) if isinstance(raw, str) else raw
     except json.JSONDecodeError as e:
         return InputError(where, f"malformed JSON line ({e.msg})")
     if not isinstance(data, dict) or not isinstance(data.get("text"), str) or data.get("doc_id") in (None, ""):
-        return InputError(where, "not a sourcetrace record (needs doc_id and text)")
+        return InputError(where, _NOT_A_RECORD)
     try:
         doc = Document.from_record(data)
     except (OffsetError, KeyError, TypeError, ValueError) as e:
