@@ -66,12 +66,17 @@ class _Run:
     def inputs(self, paths: Iterable[str]) -> Iterator[Document]:
         from .ingest import read_inputs
 
-        for item in read_inputs(paths):
+        for doc in self.kept(read_inputs(paths)):
+            yield self._unique(doc)
+
+    def kept(self, items: Iterable[Document | InputError]) -> Iterator[Document]:
+        """The documents of ``items``; each InputError is counted and gets its one line."""
+        for item in items:
             if isinstance(item, InputError):
                 self.failed += 1
                 _fail(f"{item.path}: {item.reason}")
             else:
-                yield self._unique(item)
+                yield item
 
     def _unique(self, doc: Document) -> Document:
         """A doc_id already given in this run (good.txt and sub/good.txt, the ids 12 and "12")
@@ -123,14 +128,7 @@ def _load_records(path: Path, run: _Run) -> list[Document]:
     one line (``file:3``) and the rest are kept, as a bad input to ``analyze`` is."""
     from .records import read_records
 
-    docs = []
-    for item in read_records([path], gold=True):
-        if isinstance(item, InputError):
-            run.failed += 1
-            _fail(f"{item.path}: {item.reason}")
-        else:
-            docs.append(item)
-    return docs
+    return list(run.kept(read_records([path], gold=True)))
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
