@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -372,3 +373,42 @@ def test_cli_ctrl_c_stops_analyze_with_one_line(runner: CliRunner, tmp_path: Pat
     assert result.exit_code == 130
     assert result.output == f"error: stopped by signal 2; {out} left as it was\n"
     assert out.read_text(encoding="utf-8") == "old\n"
+
+
+def _children(pid: int) -> list[int]:
+    with open(f"/proc/{pid}/task/{pid}/children", encoding="ascii") as fh:
+        return [int(p) for p in fh.read().split()]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc to find the workers")
+def test_analyze_a_worker_killed_outright_ends_the_run_with_one_line(tmp_path: Path) -> None:
+    """A pool worker killed outright (the OOM killer, kill -9) hung `analyze --jobs 2` for
+    ever: the pool stopped the other workers with a SIGTERM, and they had taken the CLI's
+    handler for it with the fork, so each raised where it stood and never left."""
+    import os
+    import signal
+    import subprocess
+    import time
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for i in range(120):
+        (folder / f"a{i:03d}.txt").write_text(f'"We will strike on day {i}," the union said on Monday.\n' * 100)  # big records: a full pipe
+    out = tmp_path / "out.jsonl"
+    proc = subprocess.Popen([sys.executable, "-m", "sourcetrace.cli", "analyze", str(folder), "--jobs", "2",
+                             "-o", str(out)], stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while not list(tmp_path.glob(".out.jsonl.*.tmp")) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(1.0)  # the other worker is half-way through a chunk when the pool stops it
+        workers = _children(proc.pid)
+        assert workers, "no worker started"
+        os.kill(workers[0], signal.SIGKILL)
+        _, err = proc.communicate(timeout=40)
+    finally:
+        proc.kill()
+    assert proc.returncode == 1, err
+    assert "Traceback" not in err
+    assert err.strip().splitlines()[-1] == "error: the analysis stopped: a worker process died (killed, or out of memory)"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in"]

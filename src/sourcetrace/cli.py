@@ -15,6 +15,7 @@ import signal
 import sys
 import threading
 from collections.abc import Iterable, Iterator
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -103,6 +104,9 @@ class _Run:
                     _fail(str(out))
                 else:
                     yield out
+        except BrokenProcessPool:  # a worker killed outright (kill -9, the OOM killer)
+            _fail("the analysis stopped: a worker process died (killed, or out of memory)")
+            sys.exit(1)
         except OSError as e:  # the system's, not an input's (a pool that cannot fork): not the output's either
             _fail(f"the analysis stopped: {e}")
             sys.exit(1)

@@ -8,6 +8,7 @@ document never stops a run.
 from __future__ import annotations
 
 import os
+import signal
 import threading
 import time
 from collections import deque
@@ -81,6 +82,10 @@ def _analyze_dicts(chunk: list[dict[str, Any]], mode: str = DEFAULT_MODE) -> lis
 
 
 def _start_worker(parent: int, one_thread: bool) -> None:
+    # A forked worker inherits the CLI's SIGTERM handler, which raises where the process
+    # stands. The pool SIGTERMs its workers when one dies (OOM, kill -9): each then raised
+    # inside its chunk and blocked for ever sending that back, and the run hung.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _leave_with_parent(parent)
     if one_thread:
         _one_thread_each()
