@@ -95,7 +95,7 @@ class _Run:
         return dataclasses.replace(doc, doc_id=new)  # before any stage: not a rewrite
 
     def analyzed(self, docs: Iterable[Document], *, jobs: int, mode: str = _DEFAULT_MODE) -> Iterator[Document]:
-        from .runner import Failure, LocalRunner
+        from .runner import WORKER_DIED, Failure, LocalRunner
 
         try:
             for out in LocalRunner(jobs=jobs, mode=mode).run(docs):
@@ -105,7 +105,7 @@ class _Run:
                 else:
                     yield out
         except BrokenProcessPool:  # a worker killed outright (kill -9, the OOM killer)
-            _fail("the analysis stopped: a worker process died (killed, or out of memory)")
+            _fail(f"the analysis stopped: {WORKER_DIED}")
             sys.exit(1)
         except OSError as e:  # the system's, not an input's (a pool that cannot fork): not the output's either
             _fail(f"the analysis stopped: {e}")

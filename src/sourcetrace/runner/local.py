@@ -91,6 +91,9 @@ def _start_worker(parent: int, one_thread: bool) -> None:
         _one_thread_each()
 
 
+WORKER_DIED = "a worker process died (killed, or out of memory)"
+"""What a BrokenProcessPool means to a user: the pool's own words name no cause."""
+
 PARENT_POLL = 1.0
 """Seconds between a worker's looks at whether its parent still lives."""
 
