@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import xml.etree.ElementTree as ET
+from collections.abc import Iterator
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -359,6 +360,38 @@ def test_corpus_cli_add_sigterm_inside_a_duckdb_query_is_a_stop_not_a_crash(tmp_
     assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
 
 
+@pytest.mark.parametrize("signum", [15, 2])
+def test_corpus_cli_add_a_signal_inside_a_real_duckdb_query_is_a_stop(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                     signum: int) -> None:
+    """DuckDB 2.0 turns a signal that lands during a query (its handler's SystemExit, or
+    Ctrl-C's KeyboardInterrupt) into a plain RuntimeError('Query interrupted'), not the
+    InterruptException of earlier versions: that was a traceback and exit 1."""
+    import os
+    import signal
+    import threading
+
+    from sourcetrace.store import Store
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for n in range(3):
+        (folder / f"a{n}.txt").write_text(f"Mayor Jane Doe said that pier {n} will close.\n", encoding="utf-8")
+
+    def commit_in_a_long_query(self: Store, *args: object) -> None:
+        threading.Timer(0.05, os.kill, (os.getpid(), signum)).start()
+        # seconds long: DuckDB may see the signal only when the query ends (as under
+        # pytest's faulthandler), and raises then
+        self.con.execute("SELECT sum(range) FROM range(3000000000)").fetchall()
+
+    monkeypatch.setattr(sourcetrace.pipeline, "analyze_many", sourcetrace.pipeline.per_document(fake_analyze))
+    monkeypatch.setattr(Store, "_commit", commit_in_a_long_query)
+    result = CliRunner().invoke(corpus, ["add", str(folder), "--db", str(tmp_path / "c.duckdb")])
+    assert result.exit_code == 128 + signum, result.output
+    assert f"stopped by signal {signum}; what was committed is kept" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
+
+
 @pytest.mark.parametrize("inside_duckdb", [False, True])
 def test_corpus_cli_add_ctrl_c_is_a_stop_not_a_crash(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                      inside_duckdb: bool) -> None:
@@ -409,3 +442,38 @@ def test_corpus_cli_add_other_errors_after_a_sigterm_are_not_called_a_stop(tmp_p
     result = CliRunner().invoke(corpus, ["add", str(folder), "--db", str(tmp_path / "c.duckdb")])
     assert isinstance(result.exception, ValueError)
     assert "stopped by signal" not in result.output
+
+
+@pytest.mark.parametrize("error", ["worker died", "cannot fork"])
+def test_corpus_cli_add_a_pool_that_breaks_is_one_line_and_keeps_what_was_analysed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, error: str) -> None:
+    """A worker killed outright (the OOM killer) or a pool that cannot fork ended
+    `corpus add --jobs 2` with a traceback; `analyze` says it in one line."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    import duckdb
+
+    from sourcetrace.runner import LocalRunner
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for n in range(5):
+        (folder / f"a{n}.txt").write_text(f"Mayor Jane Doe said that pier {n} will close.\n", encoding="utf-8")
+
+    def breaks_after_two(self: LocalRunner, docs: Iterator[Document]) -> Iterator[Document]:
+        for n, doc in enumerate(docs):
+            if n == 2:
+                raise BrokenProcessPool("A process in the process pool was terminated abruptly") \
+                    if error == "worker died" else BlockingIOError(11, "Resource temporarily unavailable")
+            yield fake_analyze(doc)
+
+    monkeypatch.setattr(LocalRunner, "run", breaks_after_two)
+    path = tmp_path / "c.duckdb"
+    result = CliRunner().invoke(corpus, ["add", str(folder), "--db", str(path), "--jobs", "2"])
+    assert result.exit_code == 1, result.output
+    reason = ("a worker process died (killed, or out of memory)" if error == "worker died"
+              else "[Errno 11] Resource temporarily unavailable")
+    assert result.output == (f"error: the analysis stopped: {reason}; "
+                             f"{path}: what was committed is kept, rerun to resume\n")
+    with duckdb.connect(str(path), read_only=True) as con:
+        assert con.execute("select count(*) from documents").fetchone() == (2,)

@@ -375,3 +375,52 @@ def test_store_default_pipeline_interrupted_redoes_at_most_one_chunk(tmp_path: P
         summary = store.add_documents(docs)
         assert (summary.added, summary.skipped, resumed.calls) == (CHUNK + 4, CHUNK, CHUNK + 4)
         _check_whole(store)
+
+
+def test_store_a_signal_inside_commit_is_not_hidden_by_the_rollback(tmp_path: Path) -> None:
+    """A signal that lands in DuckDB's COMMIT itself raises after the transaction has
+    ended: the rollback then failed with "no transaction is active", and that error, not
+    the interrupt, reached the CLI (a traceback in place of the stop line)."""
+
+    class CommitThenInterrupted:
+        def __init__(self, con: object) -> None:
+            self._con = con
+
+        def __getattr__(self, name: str) -> object:
+            return getattr(self._con, name)
+
+        def commit(self) -> None:
+            self._con.commit()  # type: ignore[attr-defined]
+            raise RuntimeError("Query interrupted")
+
+    store = Store(tmp_path / "c.duckdb")
+    real = store.con
+    store.con = CommitThenInterrupted(real)
+    with pytest.raises(RuntimeError, match="Query interrupted"):
+        store.add_documents(_docs(2), analyze=fake_analyze)
+    store.con = real
+    assert real.execute("SELECT count(*) FROM documents").fetchone() == (2,)  # the commit had landed
+    store.close()
+
+
+def test_store_a_signal_just_after_a_commit_does_not_commit_the_batch_again(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A Ctrl-C that landed just after a commit, before the next batch was begun, made the
+    run's final commit store the same batch again: a duplicate-key traceback."""
+    made = 0
+
+    class InterruptedSecondBatch(store_mod._Batch):
+        def __init__(self) -> None:
+            nonlocal made
+            made += 1
+            if made == 2:  # the batch begun after the first commit
+                raise KeyboardInterrupt
+            super().__init__()
+
+    monkeypatch.setattr(store_mod, "_Batch", InterruptedSecondBatch)
+    store = Store(tmp_path / "c.duckdb")
+    with pytest.raises(KeyboardInterrupt):
+        store.add_documents(_docs(5), analyze=fake_analyze, batch_size=2)
+    assert store.con.execute("SELECT count(*) FROM documents").fetchone() == (2,)
+    _check_whole(store)
+    store.close()

@@ -14,6 +14,7 @@ import signal
 import sys
 import threading
 from collections.abc import Iterable, Iterator
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
 
@@ -79,6 +80,15 @@ def _stop(signum: int, frame: object) -> None:
     raise SystemExit(128 + signum)
 
 
+def _query_interrupted(e: BaseException) -> bool:
+    """Whether ``e`` is DuckDB's word for a signal that landed during a query: its
+    InterruptException before 2.0, a RuntimeError('Query interrupted') since."""
+    import duckdb
+
+    return isinstance(e, duckdb.InterruptException) or (
+        type(e) is RuntimeError and str(e).strip().lower() == "query interrupted")
+
+
 @corpus.command()
 @click.argument("paths", nargs=-1, required=True)
 @_DB_OPTION
@@ -125,12 +135,21 @@ def add(paths: tuple[str, ...], db: Path, jobs: int, analyzed: bool) -> None:
             summary = store.add_documents(items, analyze=as_is if analyzed else None, jobs=jobs, on_event=on_event)
     except SourcetraceError as e:
         raise click.ClickException(str(e)) from e
-    except (KeyboardInterrupt, SystemExit, duckdb.InterruptException) as e:
+    except (BrokenProcessPool, OSError) as e:  # the system's (a worker killed outright, no fork), not an input's
+        from .runner import WORKER_DIED
+
+        reason = WORKER_DIED if isinstance(e, BrokenProcessPool) else e
+        click.echo(f"error: the analysis stopped: {reason}; {db}: what was committed is kept, rerun to resume",
+                   err=True)
+        raise SystemExit(1) from None
+    except (KeyboardInterrupt, SystemExit, duckdb.InterruptException, RuntimeError) as e:
         # Ctrl-C, a SIGTERM (the handler's SystemExit), or either landing inside a DuckDB
-        # query, which turns it into its own InterruptException: a stop, not a crash
+        # query, which turns it into its own error: a stop, not a crash
         if isinstance(e, SystemExit) and not _stopped_by:
             raise
-        if isinstance(e, duckdb.InterruptException) and not _stopped_by:
+        if isinstance(e, RuntimeError) and not _query_interrupted(e):
+            raise
+        if not isinstance(e, SystemExit | KeyboardInterrupt) and not _stopped_by:
             _stopped_by.append(signal.SIGINT)
         signum = int(_stopped_by[0] if _stopped_by else signal.SIGINT)
         click.echo(f"{db}: stopped by signal {signum}; what was committed is kept, rerun to resume", err=True)

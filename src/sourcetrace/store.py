@@ -23,6 +23,7 @@ were added since.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 import logging
@@ -454,8 +455,8 @@ class Store:
                 if len(batch) >= batch_size or time.monotonic() - last_commit >= commit_seconds:
                     db_failed = True
                     self._commit(batch, summary, emit)
+                    batch = _Batch()  # before db_failed falls: a signal between the two re-committed the batch
                     db_failed = False
-                    batch = _Batch()
                     last_commit = time.monotonic()
         finally:
             # Whatever stopped the run, documents already analysed are kept: the
@@ -578,7 +579,10 @@ class Store:
             )
             con.commit()
         except BaseException:
-            con.rollback()
+            # a signal that lands in COMMIT itself raises after the transaction ended: the
+            # rollback's "no transaction is active" must not hide that first error
+            with contextlib.suppress(duckdb.TransactionException):
+                con.rollback()
             raise
         self._commits += 1
         for row in batch.docs:
