@@ -139,3 +139,36 @@ def test_runner_workers_leave_when_their_parent_is_killed(start: str, tmp_path: 
     while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not any(_alive(pid) for pid in workers)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc to find the workers")
+def test_runner_a_worker_dying_after_a_stop_raises_nothing_in_the_pool_thread(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A SIGTERM to the whole process group (systemd stops a service so) stops the run and
+    kills the workers: Python 3.11's pool then marked the futures the stop had cancelled
+    as failed, and its thread died with InvalidStateError, a traceback on a clean stop."""
+    import multiprocessing
+    import os
+    import signal
+    import threading
+
+    if multiprocessing.get_start_method() != "fork":
+        pytest.skip("the slow stand-in analysis reaches the workers through a fork")
+
+    def slow_after_the_first(docs: list[Document], *, mode: str = "crf") -> list[Document]:
+        time.sleep(0.1 if docs[0].doc_id == "d0" else 5.0)  # the workers are busy when stopped
+        return docs
+
+    monkeypatch.setattr(local_runner.pipeline, "analyze_many", slow_after_the_first)
+    raised: list[type[BaseException]] = []
+    monkeypatch.setattr(threading, "excepthook", lambda args: raised.append(args.exc_type))
+    run = LocalRunner(jobs=2).run(Document(f"d{n}", f"Coach Tan said day {n} was fine.") for n in range(60))
+    next(run)
+    me = os.getpid()
+    with open(f"/proc/{me}/task/{me}/children", encoding="ascii") as fh:
+        workers = [int(p) for p in fh.read().split()]
+    assert len(workers) == 2
+    killer = threading.Timer(0.05, lambda: [os.kill(pid, signal.SIGKILL) for pid in workers])
+    killer.start()
+    run.close()  # the stop: cancels what has not started, waits for the rest
+    killer.join()
+    assert raised == []
