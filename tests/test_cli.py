@@ -412,3 +412,43 @@ def test_analyze_a_worker_killed_outright_ends_the_run_with_one_line(tmp_path: P
     assert "Traceback" not in err
     assert err.strip().splitlines()[-1] == "error: the analysis stopped: a worker process died (killed, or out of memory)"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in"]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="forks its pool")
+@pytest.mark.parametrize(("command", "signum"), [("analyze", 15), ("analyze", 2), ("corpus", 15)])
+def test_a_second_signal_while_stopping_does_not_hang_the_run(tmp_path: Path, command: str, signum: int) -> None:
+    """A second SIGTERM or Ctrl-C while `analyze` or `corpus add --jobs 2` waited for its
+    workers to give back their chunks broke the pool's shutdown half-way, and the process
+    hung at exit."""
+    import os
+    import subprocess
+    import time
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for i in range(120):
+        (folder / f"a{i:03d}.txt").write_text(f'"We will strike on day {i}," the union said on Monday.\n' * 100)
+    out = tmp_path / ("out.jsonl" if command == "analyze" else "c.duckdb")
+    args = ["analyze", str(folder), "-o", str(out)] if command == "analyze" else \
+        ["corpus", "add", str(folder), "--db", str(out)]
+    proc = subprocess.Popen([sys.executable, "-m", "sourcetrace.cli", *args, "--jobs", "2"],
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        time.sleep(1.0)
+        deadline = time.monotonic() + 60
+        while len(_children(proc.pid)) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(1.5)  # at work
+        os.kill(proc.pid, signum)
+        time.sleep(0.3)
+        os.kill(proc.pid, signum)
+        _, err = proc.communicate(timeout=40)
+    finally:
+        proc.kill()
+    assert proc.returncode == 128 + signum, err
+    last = err.strip().splitlines()[-1]
+    if command == "analyze":
+        assert last == f"error: stopped by signal {signum}; {out} left as it was"
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["in"]
+    else:
+        assert last == f"{out}: stopped by signal {signum}; what was committed is kept, rerun to resume"

@@ -13,7 +13,6 @@ import json
 import logging
 import signal
 import sys
-import threading
 from collections.abc import Iterable, Iterator
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
@@ -198,37 +197,21 @@ def analyze(paths: tuple[str, ...], output: Path | None, fmt: str, jobs: int, mo
         sys.exit(1)
 
 
-class _Stopped(KeyboardInterrupt):
-    """A SIGTERM, raised where the run stands so that it unwinds as from a Ctrl-C."""
-
-    def __init__(self, signum: int) -> None:
-        super().__init__(signum)
-        self.signum = signum
-
-
 @contextlib.contextmanager
 def _stopped_as_interrupted(output: Path | None) -> Iterator[None]:
-    """A SIGTERM (a scheduler stopping the job) stops the run as Ctrl-C does: the run
-    unwinds, so a half-written output's temporary file goes and the earlier output stays
-    (a SIGTERM killed the process where it stood, leaving the temporary file). Either
+    """A SIGTERM or Ctrl-C stops the run where it stands (see :mod:`sourcetrace.stops`):
+    a half-written output's temporary file goes and the earlier output stays. Either
     ends with one line and exit 128 + the signal."""
-    if threading.current_thread() is not threading.main_thread():  # handlers live there only
-        yield
-        return
+    from .stops import Stopped, StopSignals
 
-    def stop(signum: int, frame: object) -> None:
-        raise _Stopped(signum)
-
-    previous = signal.signal(signal.SIGTERM, stop)
     try:
-        yield
-    except KeyboardInterrupt as e:  # a SIGTERM, or Ctrl-C itself
-        signum = e.signum if isinstance(e, _Stopped) else int(signal.SIGINT)
+        with StopSignals():
+            yield
+    except KeyboardInterrupt as e:  # a stop signal, or Ctrl-C before the handler was set
+        signum = e.signum if isinstance(e, Stopped) else int(signal.SIGINT)
         kept = f"; {output} left as it was" if output is not None and not output.is_dir() else ""
         _fail(f"stopped by signal {signum}{kept}")
         sys.exit(128 + signum)
-    finally:
-        signal.signal(signal.SIGTERM, previous)
 
 
 class _NothingWritten(Exception):

@@ -12,7 +12,6 @@ import io
 import json
 import signal
 import sys
-import threading
 from collections.abc import Iterable, Iterator
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
@@ -21,6 +20,7 @@ from typing import Any
 import click
 
 from .errors import SourcetraceError, printable
+from .stops import StopSignals
 
 __all__ = ["corpus"]
 
@@ -70,16 +70,6 @@ def corpus() -> None:
         )
 
 
-_stopped_by: list[int] = []  # the signal that stopped this `corpus add`, if one did
-
-
-def _stop(signum: int, frame: object) -> None:
-    """A SIGTERM (a scheduler stopping the job) ends `corpus add` as Ctrl-C does: the
-    documents already analysed are committed first, and a rerun resumes after them."""
-    _stopped_by.append(signum)
-    raise SystemExit(128 + signum)
-
-
 def _query_interrupted(e: BaseException) -> bool:
     """Whether ``e`` is DuckDB's word for a signal that landed during a query: its
     InterruptException before 2.0, a RuntimeError('Query interrupted') since."""
@@ -126,11 +116,11 @@ def add(paths: tuple[str, ...], db: Path, jobs: int, analyzed: bool) -> None:
     import duckdb
 
     store = _open(db, must_exist=False)
-    main = threading.current_thread() is threading.main_thread()  # signal handlers live there only
-    previous = signal.signal(signal.SIGTERM, _stop) if main else None
-    _stopped_by.clear()
+    # a stop (Ctrl-C, a SIGTERM) unwinds where it stands: the documents already analysed
+    # are committed first, and a rerun resumes after them
+    stop = StopSignals()
     try:
-        with progress:
+        with stop, progress:
             task = progress.add_task("adding", total=None, detail="")
             summary = store.add_documents(items, analyze=as_is if analyzed else None, jobs=jobs, on_event=on_event)
     except SourcetraceError as e:
@@ -142,21 +132,14 @@ def add(paths: tuple[str, ...], db: Path, jobs: int, analyzed: bool) -> None:
         click.echo(f"error: the analysis stopped: {reason}; {db}: what was committed is kept, rerun to resume",
                    err=True)
         raise SystemExit(1) from None
-    except (KeyboardInterrupt, SystemExit, duckdb.InterruptException, RuntimeError) as e:
-        # Ctrl-C, a SIGTERM (the handler's SystemExit), or either landing inside a DuckDB
-        # query, which turns it into its own error: a stop, not a crash
-        if isinstance(e, SystemExit) and not _stopped_by:
-            raise
+    except (KeyboardInterrupt, duckdb.InterruptException, RuntimeError) as e:
+        # a stop, or one landing inside a DuckDB query, which turns it into its own error
         if isinstance(e, RuntimeError) and not _query_interrupted(e):
             raise
-        if not isinstance(e, SystemExit | KeyboardInterrupt) and not _stopped_by:
-            _stopped_by.append(signal.SIGINT)
-        signum = int(_stopped_by[0] if _stopped_by else signal.SIGINT)
+        signum = int(stop.signum or signal.SIGINT)
         click.echo(f"{db}: stopped by signal {signum}; what was committed is kept, rerun to resume", err=True)
         raise SystemExit(128 + signum) from None
     finally:
-        if main:
-            signal.signal(signal.SIGTERM, previous)
         store.close()
     if summary.mixed_modes:
         click.echo(f"warning: {db} holds documents analysed in more than one attribution mode "
