@@ -448,7 +448,48 @@ def test_a_second_signal_while_stopping_does_not_hang_the_run(tmp_path: Path, co
     assert proc.returncode == 128 + signum, err
     last = err.strip().splitlines()[-1]
     if command == "analyze":
-        assert last == f"error: stopped by signal {signum}; {out} left as it was"
+        assert last == f"error: stopped by signal {signum}; {out} not written"
         assert sorted(p.name for p in tmp_path.iterdir()) == ["in"]
     else:
         assert last == f"{out}: stopped by signal {signum}; what was committed is kept, rerun to resume"
+
+
+@pytest.mark.parametrize("where", ["reading records", "writing the report"])
+def test_report_ctrl_c_anywhere_is_a_stop_with_one_line(runner: CliRunner, tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch, where: str) -> None:
+    """Only the analysis of `report` was under the stop handler: Ctrl-C while it read
+    records or wrote the HTML gave click's "Aborted!" and exit 1 (a SIGTERM there killed
+    it, leaving the report's temporary file)."""
+    import sourcetrace.records
+    import sourcetrace.report
+
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(sourcetrace.records if where == "reading records" else sourcetrace.report,
+                        "read_records" if where == "reading records" else "write_html", interrupted)
+    records = tmp_path / "recs.jsonl"
+    assert runner.invoke(cli, ["analyze", str(next(EXAMPLES.glob("*.txt"))), "-o", str(records)]).exit_code == 0
+    out = tmp_path / "r.html"
+    result = runner.invoke(cli, ["report", str(records), "-o", str(out)])
+    assert result.exit_code == 130, result.output
+    assert result.output == f"error: stopped by signal 2; {out} not written\n"
+    out.write_text("old", encoding="utf-8")
+    result = runner.invoke(cli, ["report", str(records), "-o", str(out)])
+    assert result.output == f"error: stopped by signal 2; {out} left as it was\n"
+    assert out.read_text(encoding="utf-8") == "old"
+
+
+def test_analyze_ctrl_c_while_the_model_loads_is_a_stop_with_one_line(runner: CliRunner, tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """The first second of `analyze` (imports, the CRF's load) was outside the stop
+    handler: Ctrl-C there gave "Aborted!" and exit 1."""
+    import sourcetrace.attribution.crf_tagger
+
+    def interrupted() -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(sourcetrace.attribution.crf_tagger, "load_tagger", interrupted)
+    result = runner.invoke(cli, ["analyze", str(next(EXAMPLES.glob("*.txt")))])
+    assert result.exit_code == 130, result.output
+    assert result.output == "error: stopped by signal 2\n"

@@ -157,6 +157,31 @@ def cli() -> None:
                    "also needs 'sourcetrace fetch-encoder' once).")
 def analyze(paths: tuple[str, ...], output: Path | None, fmt: str, jobs: int, mode: str) -> None:
     """Analyze articles (.txt .html .jsonl .warc, directories, - for stdin)."""
+    run = _Run()
+    with _stopped_as_interrupted(output):  # from the start: the model's load takes a second
+        _check_mode_ready(mode)
+        try:
+            written = _emit(run.analyzed(run.inputs(paths), jobs=jobs, mode=mode), output, fmt)
+        except OSError as e:
+            if output is None and e.errno == errno.EPIPE:
+                raise  # a reader that closed the pipe early ("| head"): click exits 1 quietly
+            _fail(f"{output or 'stdout'}: cannot write output ({e.strerror})")
+            sys.exit(1)
+    if not written and not run.failed:
+        from .ingest import KNOWN_SUFFIXES
+
+        _fail(f"no articles found (read: {' '.join(KNOWN_SUFFIXES)}, or - for stdin)")
+        sys.exit(1)
+    if not written and output is not None:
+        click.echo(f"nothing analyzed: {_untouched(output)}", err=True)
+        sys.exit(1)
+    if run.failed:
+        click.echo(f"{run.failed} input(s) failed, {written} analyzed", err=True)
+        sys.exit(1)
+
+
+def _check_mode_ready(mode: str) -> None:
+    """The attribution mode's model is there and loads: say so before any input is read."""
     if mode == "crf":
         from .attribution.crf_tagger import load_tagger
 
@@ -172,29 +197,14 @@ def analyze(paths: tuple[str, ...], output: Path | None, fmt: str, jobs: int, mo
 
         try:
             head = load_mode_head(mode)
-            encoder_dir(head.encoder_name)  # fetched or installed? say so before any input is read
+            encoder_dir(head.encoder_name)  # fetched or installed?
         except TransformerMissing as e:
             raise click.ClickException(str(e)) from e
-    run = _Run()
-    try:
-        with _stopped_as_interrupted(output):
-            written = _emit(run.analyzed(run.inputs(paths), jobs=jobs, mode=mode), output, fmt)
-    except OSError as e:
-        if output is None and e.errno == errno.EPIPE:
-            raise  # a reader that closed the pipe early ("| head"): click exits 1 quietly
-        _fail(f"{output or 'stdout'}: cannot write output ({e.strerror})")
-        sys.exit(1)
-    if not written and not run.failed:
-        from .ingest import KNOWN_SUFFIXES
 
-        _fail(f"no articles found (read: {' '.join(KNOWN_SUFFIXES)}, or - for stdin)")
-        sys.exit(1)
-    if not written and output is not None:
-        click.echo(f"nothing analyzed: {output} left as it was", err=True)
-        sys.exit(1)
-    if run.failed:
-        click.echo(f"{run.failed} input(s) failed, {written} analyzed", err=True)
-        sys.exit(1)
+
+def _untouched(output: Path) -> str:
+    """What a run that wrote nothing did to ``output``: nothing (its earlier content, if any, stays)."""
+    return f"{output} left as it was" if output.exists() else f"{output} not written"
 
 
 @contextlib.contextmanager
@@ -209,7 +219,7 @@ def _stopped_as_interrupted(output: Path | None) -> Iterator[None]:
             yield
     except KeyboardInterrupt as e:  # a stop signal, or Ctrl-C before the handler was set
         signum = e.signum if isinstance(e, Stopped) else int(signal.SIGINT)
-        kept = f"; {output} left as it was" if output is not None and not output.is_dir() else ""
+        kept = f"; {_untouched(output)}" if output is not None and not output.is_dir() else ""
         _fail(f"stopped by signal {signum}{kept}")
         sys.exit(128 + signum)
 
@@ -339,28 +349,29 @@ def show(file: Path) -> None:
 @click.option("--jobs", type=int, default=1, show_default=True)
 def report(paths: tuple[str, ...], html_out: Path, jobs: int) -> None:
     """Write a self-contained HTML report of articles or of analysed records."""
-    from .report import write_html
-
     run = _Run()
-    records = [Path(p) for p in paths if _is_record_file(Path(p))]
-    articles = [p for p in paths if Path(p) not in records]
-    docs: list[Document] = []
-    for path in records:
-        docs += _load_records(path, run)
-    if articles:
-        with _stopped_as_interrupted(html_out):
+    with _stopped_as_interrupted(html_out):  # the whole run: reading, analysing, writing
+        from .report import write_html
+
+        records = [Path(p) for p in paths if _is_record_file(Path(p))]
+        articles = [p for p in paths if Path(p) not in records]
+        docs: list[Document] = []
+        for path in records:
+            docs += _load_records(path, run)
+        if articles:
+            _check_mode_ready(_DEFAULT_MODE)
             docs += list(run.analyzed(run.inputs(articles), jobs=jobs))
-    if not docs and not run.failed:
-        _fail("no articles or records found")
-        sys.exit(1)
-    if not docs and run.failed:
-        click.echo(f"nothing to report: {html_out} left as it was", err=True)
-        sys.exit(1)
-    try:
-        write_html(docs, html_out)
-    except OSError as e:
-        _fail(f"{html_out}: cannot write the report ({e.strerror})")
-        sys.exit(1)
+        if not docs and not run.failed:
+            _fail("no articles or records found")
+            sys.exit(1)
+        if not docs and run.failed:
+            click.echo(f"nothing to report: {_untouched(html_out)}", err=True)
+            sys.exit(1)
+        try:
+            write_html(docs, html_out)
+        except OSError as e:
+            _fail(f"{html_out}: cannot write the report ({e.strerror})")
+            sys.exit(1)
     click.echo(f"wrote {html_out} ({len(docs)} document(s))", err=True)
     if run.failed:
         sys.exit(1)
