@@ -477,3 +477,39 @@ def test_corpus_cli_add_a_pool_that_breaks_is_one_line_and_keeps_what_was_analys
                              f"{path}: what was committed is kept, rerun to resume\n")
     with duckdb.connect(str(path), read_only=True) as con:
         assert con.execute("select count(*) from documents").fetchone() == (2,)
+
+
+def test_corpus_cli_report_ctrl_c_is_a_stop_with_one_line(db: Path, tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """`corpus report`, `export` and `graph` had no stop handler: Ctrl-C gave click's
+    "Aborted!" and exit 1, and a SIGTERM killed them where they stood."""
+    import sourcetrace.corpus_report
+
+    def interrupted(*args: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(sourcetrace.corpus_report, "write_corpus_html", interrupted)
+    out = tmp_path / "r.html"
+    result = CliRunner().invoke(corpus, ["report", "--db", str(db), "-o", str(out)])
+    assert result.exit_code == 130, result.output
+    assert result.output == f"error: stopped by signal 2; {out} not written\n"
+
+
+def test_corpus_cli_export_sigterm_inside_duckdb_s_copy_is_a_stop(db: Path, tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+    import signal
+    import threading
+
+    from sourcetrace.store import Store
+
+    def long_copy(self: Store, directory: Path) -> list[Path]:
+        threading.Timer(0.05, os.kill, (os.getpid(), signal.SIGTERM)).start()
+        self.con.execute("SELECT sum(range) FROM range(3000000000)").fetchall()  # DuckDB's own RuntimeError
+        return []
+
+    monkeypatch.setattr(Store, "export_parquet", long_copy)
+    result = CliRunner().invoke(corpus, ["export", "--db", str(db), "--parquet", str(tmp_path / "pq")])
+    assert result.exit_code == 143, result.output
+    assert result.output == f"error: stopped by signal 15; {tmp_path / 'pq'} not written\n"
+    assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL

@@ -6,12 +6,10 @@ one line on stderr naming the file), 2 for usage errors (click's own).
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import errno
 import json
 import logging
-import signal
 import sys
 from collections.abc import Iterable, Iterator
 from concurrent.futures.process import BrokenProcessPool
@@ -23,6 +21,7 @@ import click
 from .errors import InputError, SourcetraceError, printable
 from .files import write_atomic, write_text_atomic
 from .model import SCHEMA, Document, content_hash
+from .stops import stopped_as_interrupted, untouched
 
 __all__ = ["cli"]
 
@@ -158,7 +157,7 @@ def cli() -> None:
 def analyze(paths: tuple[str, ...], output: Path | None, fmt: str, jobs: int, mode: str) -> None:
     """Analyze articles (.txt .html .jsonl .warc, directories, - for stdin)."""
     run = _Run()
-    with _stopped_as_interrupted(output):  # from the start: the model's load takes a second
+    with stopped_as_interrupted(output):  # from the start: the model's load takes a second
         _check_mode_ready(mode)
         try:
             written = _emit(run.analyzed(run.inputs(paths), jobs=jobs, mode=mode), output, fmt)
@@ -173,7 +172,7 @@ def analyze(paths: tuple[str, ...], output: Path | None, fmt: str, jobs: int, mo
         _fail(f"no articles found (read: {' '.join(KNOWN_SUFFIXES)}, or - for stdin)")
         sys.exit(1)
     if not written and output is not None:
-        click.echo(f"nothing analyzed: {_untouched(output)}", err=True)
+        click.echo(f"nothing analyzed: {untouched(output)}", err=True)
         sys.exit(1)
     if run.failed:
         click.echo(f"{run.failed} input(s) failed, {written} analyzed", err=True)
@@ -200,28 +199,6 @@ def _check_mode_ready(mode: str) -> None:
             encoder_dir(head.encoder_name)  # fetched or installed?
         except TransformerMissing as e:
             raise click.ClickException(str(e)) from e
-
-
-def _untouched(output: Path) -> str:
-    """What a run that wrote nothing did to ``output``: nothing (its earlier content, if any, stays)."""
-    return f"{output} left as it was" if output.exists() else f"{output} not written"
-
-
-@contextlib.contextmanager
-def _stopped_as_interrupted(output: Path | None) -> Iterator[None]:
-    """A SIGTERM or Ctrl-C stops the run where it stands (see :mod:`sourcetrace.stops`):
-    a half-written output's temporary file goes and the earlier output stays. Either
-    ends with one line and exit 128 + the signal."""
-    from .stops import Stopped, StopSignals
-
-    try:
-        with StopSignals():
-            yield
-    except KeyboardInterrupt as e:  # a stop signal, or Ctrl-C before the handler was set
-        signum = e.signum if isinstance(e, Stopped) else int(signal.SIGINT)
-        kept = f"; {_untouched(output)}" if output is not None and not output.is_dir() else ""
-        _fail(f"stopped by signal {signum}{kept}")
-        sys.exit(128 + signum)
 
 
 class _NothingWritten(Exception):
@@ -350,7 +327,7 @@ def show(file: Path) -> None:
 def report(paths: tuple[str, ...], html_out: Path, jobs: int) -> None:
     """Write a self-contained HTML report of articles or of analysed records."""
     run = _Run()
-    with _stopped_as_interrupted(html_out):  # the whole run: reading, analysing, writing
+    with stopped_as_interrupted(html_out):  # the whole run: reading, analysing, writing
         from .report import write_html
 
         records = [Path(p) for p in paths if _is_record_file(Path(p))]
@@ -365,7 +342,7 @@ def report(paths: tuple[str, ...], html_out: Path, jobs: int) -> None:
             _fail("no articles or records found")
             sys.exit(1)
         if not docs and run.failed:
-            click.echo(f"nothing to report: {_untouched(html_out)}", err=True)
+            click.echo(f"nothing to report: {untouched(html_out)}", err=True)
             sys.exit(1)
         try:
             write_html(docs, html_out)

@@ -20,7 +20,7 @@ from typing import Any
 import click
 
 from .errors import SourcetraceError, printable
-from .stops import StopSignals
+from .stops import StopSignals, interrupted, stopped_as_interrupted
 
 __all__ = ["corpus"]
 
@@ -68,15 +68,6 @@ def corpus() -> None:
         raise click.ClickException(
             f"the corpus commands need {', '.join(missing)}: pip install 'sourcetrace[corpus]'"
         )
-
-
-def _query_interrupted(e: BaseException) -> bool:
-    """Whether ``e`` is DuckDB's word for a signal that landed during a query: its
-    InterruptException before 2.0, a RuntimeError('Query interrupted') since."""
-    import duckdb
-
-    return isinstance(e, duckdb.InterruptException) or (
-        type(e) is RuntimeError and str(e).strip().lower() == "query interrupted")
 
 
 @corpus.command()
@@ -133,8 +124,7 @@ def add(paths: tuple[str, ...], db: Path, jobs: int, analyzed: bool) -> None:
                    err=True)
         raise SystemExit(1) from None
     except (KeyboardInterrupt, duckdb.InterruptException, RuntimeError) as e:
-        # a stop, or one landing inside a DuckDB query, which turns it into its own error
-        if isinstance(e, RuntimeError) and not _query_interrupted(e):
+        if not interrupted(e):  # a stop, or one landing inside a DuckDB query, which turns it into its own error
             raise
         signum = int(stop.signum or signal.SIGINT)
         click.echo(f"{db}: stopped by signal {signum}; what was committed is kept, rerun to resume", err=True)
@@ -258,7 +248,8 @@ def export(db: Path, directory: Path) -> None:
     """Export the store (documents, attributions, entities, links) as Parquet."""
     store = _open(db)
     try:
-        written = store.export_parquet(directory)
+        with stopped_as_interrupted(directory):
+            written = store.export_parquet(directory)
     except (SourcetraceError, OSError) as e:
         raise click.ClickException(str(e)) from e
     finally:
@@ -278,11 +269,12 @@ def graph(db: Path, graphml: Path | None, gexf: Path | None) -> None:
 
     store = _open(db)
     try:
-        citation_graph = store.citation_graph()
-        if graphml is not None:
-            write_graphml(citation_graph, graphml)
-        if gexf is not None:
-            write_gexf(citation_graph, gexf)
+        with stopped_as_interrupted(None):
+            citation_graph = store.citation_graph()
+            if graphml is not None:
+                write_graphml(citation_graph, graphml)
+            if gexf is not None:
+                write_gexf(citation_graph, gexf)
     except (SourcetraceError, OSError) as e:
         raise click.ClickException(str(e)) from e
     finally:
@@ -300,7 +292,8 @@ def report(db: Path, html_out: Path) -> None:
 
     store = _open(db)
     try:
-        write_corpus_html(store, html_out)
+        with stopped_as_interrupted(html_out):
+            write_corpus_html(store, html_out)
     except (SourcetraceError, OSError) as e:
         raise click.ClickException(str(e)) from e
     finally:

@@ -6,11 +6,19 @@ killed the process where it stood. The commands say the stop in one line and exi
 
 from __future__ import annotations
 
+import contextlib
 import signal
+import sys
 import threading
+from collections.abc import Iterator
+from pathlib import Path
 from types import TracebackType
 
-__all__ = ["Stopped", "StopSignals"]
+import click
+
+from .errors import printable
+
+__all__ = ["StopSignals", "Stopped", "interrupted", "stopped_as_interrupted", "untouched"]
 
 _SIGNALS = (signal.SIGTERM, signal.SIGINT)
 
@@ -53,3 +61,38 @@ class StopSignals:
         for sig, handler in self._previous.items():
             signal.signal(sig, handler)  # type: ignore[arg-type]
         self._previous = {}
+
+
+@contextlib.contextmanager
+def stopped_as_interrupted(output: Path | None) -> Iterator[None]:
+    """A command that writes ``output`` stops on a SIGTERM or Ctrl-C where it stands: a
+    half-written output's temporary file goes and the earlier output stays. Either ends
+    with one line and exit 128 + the signal."""
+    stop = StopSignals()
+    try:
+        with stop:
+            yield
+    except (KeyboardInterrupt, RuntimeError) as e:
+        if not interrupted(e):
+            raise
+        signum = stop.signum or int(signal.SIGINT)  # none: Ctrl-C before the handler was set
+        kept = f"; {untouched(output)}" if output is not None and not output.is_dir() else ""
+        click.echo(printable(f"error: stopped by signal {signum}{kept}"), err=True)
+        sys.exit(128 + signum)
+
+
+def untouched(output: Path) -> str:
+    """What a run that wrote nothing did to ``output``: nothing (its earlier content, if any, stays)."""
+    return f"{output} left as it was" if output.exists() else f"{output} not written"
+
+
+def interrupted(e: BaseException) -> bool:
+    """Whether ``e`` is a stop: Ctrl-C or :class:`Stopped`, or DuckDB's word for one that
+    landed during a query (it raises its own error in its place: InterruptException
+    before DuckDB 2.0, RuntimeError('Query interrupted') since)."""
+    if isinstance(e, KeyboardInterrupt):
+        return True
+    duckdb = sys.modules.get("duckdb")  # an extra: a run that never imported it has no such error
+    if duckdb is not None and isinstance(e, duckdb.InterruptException):
+        return True
+    return type(e) is RuntimeError and str(e).strip().lower() == "query interrupted"
