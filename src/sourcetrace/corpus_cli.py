@@ -108,29 +108,33 @@ def add(paths: tuple[str, ...], db: Path, jobs: int, analyzed: bool) -> None:
 
     store = _open(db, must_exist=False)
     # a stop (Ctrl-C, a SIGTERM) unwinds where it stands: the documents already analysed
-    # are committed first, and a rerun resumes after them
-    stop = StopSignals()
-    try:
-        with stop, progress:
-            task = progress.add_task("adding", total=None, detail="")
-            summary = store.add_documents(items, analyze=as_is if analyzed else None, jobs=jobs, on_event=on_event)
-    except SourcetraceError as e:
-        raise click.ClickException(str(e)) from e
-    except (BrokenProcessPool, OSError) as e:  # the system's (a worker killed outright, no fork), not an input's
-        from .runner import WORKER_DIED
+    # are committed first, and a rerun resumes after them. Its handler is held until the
+    # store is closed and the line written.
+    with StopSignals() as stop:
+        try:
+            try:
+                with progress:
+                    task = progress.add_task("adding", total=None, detail="")
+                    summary = store.add_documents(items, analyze=as_is if analyzed else None, jobs=jobs,
+                                                  on_event=on_event)
+            finally:
+                store.close()
+        except SourcetraceError as e:
+            raise click.ClickException(str(e)) from e
+        except (BrokenProcessPool, OSError) as e:  # the system's (a worker killed outright, no fork), not an input's
+            from .runner import WORKER_DIED
 
-        reason = WORKER_DIED if isinstance(e, BrokenProcessPool) else e
-        click.echo(f"error: the analysis stopped: {reason}; {db}: what was committed is kept, rerun to resume",
-                   err=True)
-        raise SystemExit(1) from None
-    except (KeyboardInterrupt, duckdb.InterruptException, RuntimeError) as e:
-        if not interrupted(e):  # a stop, or one landing inside a DuckDB query, which turns it into its own error
-            raise
-        signum = int(stop.signum or signal.SIGINT)
-        click.echo(f"{db}: stopped by signal {signum}; what was committed is kept, rerun to resume", err=True)
-        raise SystemExit(128 + signum) from None
-    finally:
-        store.close()
+            reason = WORKER_DIED if isinstance(e, BrokenProcessPool) else e
+            click.echo(f"error: the analysis stopped: {reason}; {db}: what was committed is kept, rerun to resume",
+                       err=True)
+            raise SystemExit(1) from None
+        except (KeyboardInterrupt, duckdb.InterruptException, RuntimeError) as e:
+            if not interrupted(e):  # a stop, or one landing inside a DuckDB query, which turns it into its own error
+                raise
+            signum = int(stop.signum or signal.SIGINT)
+            click.echo(f"error: {db}: stopped by signal {signum}; what was committed is kept, rerun to resume",
+                       err=True)
+            raise SystemExit(128 + signum) from None
     if summary.mixed_modes:
         click.echo(f"warning: {db} holds documents analysed in more than one attribution mode "
                    f"({', '.join(summary.mixed_modes)}); a new store keeps their claims comparable", err=True)

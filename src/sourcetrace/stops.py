@@ -31,15 +31,21 @@ class Stopped(KeyboardInterrupt):
         self.signum = signum
 
 
+def _ignore(signum: int, frame: object) -> None:
+    """A second stop signal while the first one unwinds the run."""
+
+
 class StopSignals:
     """Within it, SIGTERM and SIGINT raise :class:`Stopped`; ``signum`` keeps the first one.
 
     ``signum`` is there for code that sees the stop under another name: DuckDB turns the
     exception raised inside one of its queries into its own. Once a stop has begun, a
-    second signal is let pass: raised while a process pool shut down (it waits a few
-    seconds for the chunks its workers hold), it broke the shutdown half-way and the
-    process hung at exit. Off the main thread (where no handler can be set) it does
-    nothing."""
+    second signal is ignored, until the block is left: raised while a process pool shut
+    down (it waits for the chunks its workers hold), it broke the shutdown half-way and
+    the process hung at exit. It is ignored by a handler that does nothing, not SIG_IGN:
+    a signal already on its way as SIG_IGN is set is reported by Python with a
+    traceback ("Signal 15 ignored due to race condition"). Off the main thread (where
+    no handler can be set) it does nothing."""
 
     def __init__(self) -> None:
         self.signum: int | None = None
@@ -47,7 +53,7 @@ class StopSignals:
 
     def _stop(self, signum: int, frame: object) -> None:
         for sig in _SIGNALS:
-            signal.signal(sig, signal.SIG_IGN)
+            signal.signal(sig, _ignore)
         self.signum = signum
         raise Stopped(signum)
 
@@ -68,17 +74,23 @@ def stopped_as_interrupted(output: Path | None) -> Iterator[None]:
     """A command that writes ``output`` stops on a SIGTERM or Ctrl-C where it stands: a
     half-written output's temporary file goes and the earlier output stays. Either ends
     with one line and exit 128 + the signal."""
-    stop = StopSignals()
-    try:
-        with stop:
+    with StopSignals() as stop:  # left after the line is written: a further signal is still ignored
+        try:
             yield
-    except (KeyboardInterrupt, RuntimeError) as e:
-        if not interrupted(e):
-            raise
-        signum = stop.signum or int(signal.SIGINT)  # none: Ctrl-C before the handler was set
-        kept = f"; {untouched(output)}" if output is not None and not output.is_dir() else ""
-        click.echo(printable(f"error: stopped by signal {signum}{kept}"), err=True)
-        sys.exit(128 + signum)
+        except (KeyboardInterrupt, RuntimeError) as e:
+            if not interrupted(e):
+                raise
+            signum = stop.signum or int(signal.SIGINT)  # none: Ctrl-C before the handler was set
+            click.echo(printable(f"error: stopped by signal {signum}{_kept(output)}"), err=True)
+            sys.exit(128 + signum)
+
+
+def _kept(output: Path | None) -> str:
+    if output is None:
+        return ""
+    if output.is_dir():  # one file per document, or per table: those written before the stop stay
+        return f"; {output} holds what was written before the stop"
+    return f"; {untouched(output)}"
 
 
 def untouched(output: Path) -> str:

@@ -7,15 +7,13 @@ document never stops a run.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import signal
-import sys
 import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, InvalidStateError, ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any
 
 from .. import pipeline
@@ -88,6 +86,9 @@ def _start_worker(parent: int, one_thread: bool) -> None:
     # stands. The pool SIGTERMs its workers when one dies (OOM, kill -9): each then raised
     # inside its chunk and blocked for ever sending that back, and the run hung.
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    # Ctrl-C reaches the whole process group: a worker ends at once, with no traceback of
+    # its own (the parent says the stop); the CLI's handler would have ignored a SIGTERM after it
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
     _leave_with_parent(parent)
     if one_thread:
         _one_thread_each()
@@ -160,9 +161,8 @@ class LocalRunner:
                 for doc, out in zip(chunk, pipeline.analyze_many(chunk, mode=self.mode), strict=True):
                     yield _outcome(doc, out)
             return
-        with _quiet_cancelled_futures_of_a_broken_pool(), \
-                ProcessPoolExecutor(max_workers=self.jobs, initializer=_start_worker,
-                                    initargs=(os.getpid(), self.mode in TRANSFORMER_MODES)) as pool:
+        with ProcessPoolExecutor(max_workers=self.jobs, initializer=_start_worker,
+                                 initargs=(os.getpid(), self.mode in TRANSFORMER_MODES)) as pool:
             # submitted a few chunks ahead of what is collected, in order (the pool's own
             # map would read every document up front)
             pending: deque[tuple[list[Document], Future[list[dict[str, Any]]]]] = deque()
@@ -174,33 +174,12 @@ class LocalRunner:
                 while pending:
                     yield from _collect(*pending.popleft())
             finally:  # stopped early (Ctrl-C, a consumer that stops): start nothing more
-                for _, future in pending:
-                    future.cancel()
-
-
-@contextlib.contextmanager
-def _quiet_cancelled_futures_of_a_broken_pool() -> Iterator[None]:
-    """Python 3.11's pool, when a worker dies, marks every future it still holds failed;
-    one that a stop had cancelled raises InvalidStateError there, and the pool's thread
-    dies with a traceback on an otherwise clean stop (a SIGTERM to the whole process
-    group kills the workers as it stops the run). Python 3.12 passes such a future over;
-    so does this, for the pool's own thread alone."""
-    if sys.version_info >= (3, 12):
-        yield
-        return
-    from concurrent.futures import process
-
-    previous = threading.excepthook
-
-    def hook(args: threading.ExceptHookArgs) -> None:
-        if not (args.exc_type is InvalidStateError and isinstance(args.thread, process._ExecutorManagerThread)):
-            previous(args)
-
-    threading.excepthook = hook
-    try:
-        yield
-    finally:
-        threading.excepthook = previous
+                if pending:
+                    # the pool's own thread cancels what has not started. Futures cancelled
+                    # here, then failed by Python 3.11's pool when the workers died (a
+                    # SIGTERM to the whole process group), killed that thread half-way,
+                    # and the process hung at exit on a pipe no one read.
+                    pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _collect(chunk: list[Document], done: Future[list[dict[str, Any]]]) -> Iterator[Document | Failure]:
