@@ -145,7 +145,8 @@ def test_runner_workers_leave_when_their_parent_is_killed(start: str, tmp_path: 
 def test_runner_a_worker_dying_after_a_stop_raises_nothing_in_the_pool_thread(monkeypatch: pytest.MonkeyPatch) -> None:
     """A SIGTERM to the whole process group (systemd stops a service so) stops the run and
     kills the workers: Python 3.11's pool then marked the futures the stop had cancelled
-    as failed, and its thread died with InvalidStateError, a traceback on a clean stop."""
+    as failed, and its thread died with InvalidStateError: a traceback on a clean stop,
+    and at exit a hang on a pipe no one read."""
     import multiprocessing
     import os
     import signal

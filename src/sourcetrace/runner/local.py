@@ -87,7 +87,8 @@ def _start_worker(parent: int, one_thread: bool) -> None:
     # inside its chunk and blocked for ever sending that back, and the run hung.
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     # Ctrl-C reaches the whole process group: a worker ends at once, with no traceback of
-    # its own (the parent says the stop); the CLI's handler would have ignored a SIGTERM after it
+    # its own (the parent says the stop). The CLI's handler, inherited, raised in the worker
+    # and made it ignore the pool's SIGTERM from then on.
     signal.signal(signal.SIGINT, signal.SIG_DFL)
     _leave_with_parent(parent)
     if one_thread:
