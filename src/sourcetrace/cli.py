@@ -6,6 +6,7 @@ one line on stderr naming the file), 2 for usage errors (click's own).
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import errno
 import json
@@ -96,12 +97,15 @@ class _Run:
         from .runner import WORKER_DIED, Failure, LocalRunner
 
         try:
-            for out in LocalRunner(jobs=jobs, mode=mode).run(docs):
-                if isinstance(out, Failure):
-                    self.failed += 1
-                    _fail(str(out))
-                else:
-                    yield out
+            # closed here, not when the collector finds it: a pool's stop waits for its
+            # workers, and must while the stop handler still holds further signals
+            with contextlib.closing(LocalRunner(jobs=jobs, mode=mode).run(docs)) as outs:
+                for out in outs:
+                    if isinstance(out, Failure):
+                        self.failed += 1
+                        _fail(str(out))
+                    else:
+                        yield out
         except BrokenProcessPool:  # a worker killed outright (kill -9, the OOM killer)
             _fail(f"the analysis stopped: {WORKER_DIED}")
             sys.exit(1)
@@ -160,7 +164,8 @@ def analyze(paths: tuple[str, ...], output: Path | None, fmt: str, jobs: int, mo
     with stopped_as_interrupted(output):  # from the start: the model's load takes a second
         _check_mode_ready(mode)
         try:
-            written = _emit(run.analyzed(run.inputs(paths), jobs=jobs, mode=mode), output, fmt)
+            with contextlib.closing(run.analyzed(run.inputs(paths), jobs=jobs, mode=mode)) as analyzed:
+                written = _emit(analyzed, output, fmt)
         except OSError as e:
             if output is None and e.errno == errno.EPIPE:
                 raise  # a reader that closed the pipe early ("| head"): click exits 1 quietly
@@ -337,7 +342,8 @@ def report(paths: tuple[str, ...], html_out: Path, jobs: int) -> None:
             docs += _load_records(path, run)
         if articles:
             _check_mode_ready(_DEFAULT_MODE)
-            docs += list(run.analyzed(run.inputs(articles), jobs=jobs))
+            with contextlib.closing(run.analyzed(run.inputs(articles), jobs=jobs)) as analyzed:
+                docs += list(analyzed)
         if not docs and not run.failed:
             _fail("no articles or records found")
             sys.exit(1)

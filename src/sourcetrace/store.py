@@ -441,23 +441,26 @@ class Store:
 
         db_failed = False
         try:
-            for out in self._analysed(fresh(), analyze=analyze, jobs=jobs):
-                if isinstance(out, _Failure):
-                    twins = self._inflight.pop(out.digest, _InFlight(0)).twins
-                    # a later copy's line says which copy it repeats: the reason alone
-                    # names the first copy's doc_id, read on b.txt's line as b's own
-                    for where, reason in [(out.where, out.reason),
-                                          *((w, f"same text as {out.where}: {out.reason}") for _, w in twins)]:
-                        summary.failed.append((where, reason))
-                        emit("failed", where, reason)
-                    continue
-                self._stage(out, batch, summary)
-                if len(batch) >= batch_size or time.monotonic() - last_commit >= commit_seconds:
-                    db_failed = True
-                    self._commit(batch, summary, emit)
-                    batch = _Batch()  # before db_failed falls: a signal between the two re-committed the batch
-                    db_failed = False
-                    last_commit = time.monotonic()
+            # closed here, not when the collector finds it: a pool's stop waits for its
+            # workers, and must while the command's stop handler holds further signals
+            with contextlib.closing(self._analysed(fresh(), analyze=analyze, jobs=jobs)) as analysed:
+                for out in analysed:
+                    if isinstance(out, _Failure):
+                        twins = self._inflight.pop(out.digest, _InFlight(0)).twins
+                        # a later copy's line says which copy it repeats: the reason alone
+                        # names the first copy's doc_id, read on b.txt's line as b's own
+                        for where, reason in [(out.where, out.reason),
+                                              *((w, f"same text as {out.where}: {out.reason}") for _, w in twins)]:
+                            summary.failed.append((where, reason))
+                            emit("failed", where, reason)
+                        continue
+                    self._stage(out, batch, summary)
+                    if len(batch) >= batch_size or time.monotonic() - last_commit >= commit_seconds:
+                        db_failed = True
+                        self._commit(batch, summary, emit)
+                        batch = _Batch()  # before db_failed falls: a signal between the two re-committed the batch
+                        db_failed = False
+                        last_commit = time.monotonic()
         finally:
             # Whatever stopped the run, documents already analysed are kept: the
             # restarted run then skips them by hash.
@@ -501,9 +504,10 @@ class Store:
                     sent.append(doc)
                     yield doc
 
-            for out in LocalRunner(jobs=jobs).run(tracked()):
-                doc = sent.popleft()
-                yield _vetted(doc, SourcetraceError(out.reason) if isinstance(out, Failure) else out)
+            with contextlib.closing(LocalRunner(jobs=jobs).run(tracked())) as outs:
+                for out in outs:
+                    doc = sent.popleft()
+                    yield _vetted(doc, SourcetraceError(out.reason) if isinstance(out, Failure) else out)
             return
         if analyze is not None:  # one by one: each result is stored as soon as it exists
             for doc in docs:
