@@ -454,6 +454,7 @@ def test_corpus_cli_add_a_pool_that_breaks_is_one_line_and_keeps_what_was_analys
     import duckdb
 
     from sourcetrace.runner import LocalRunner
+    from sourcetrace.runner import local as local_runner
 
     folder = tmp_path / "in"
     folder.mkdir()
@@ -463,7 +464,7 @@ def test_corpus_cli_add_a_pool_that_breaks_is_one_line_and_keeps_what_was_analys
     def breaks_after_two(self: LocalRunner, docs: Iterator[Document]) -> Iterator[Document]:
         for n, doc in enumerate(docs):
             if n == 2:
-                raise BrokenProcessPool("A process in the process pool was terminated abruptly") \
+                raise BrokenProcessPool(local_runner.WORKER_DIED) \
                     if error == "worker died" else BlockingIOError(11, "Resource temporarily unavailable")
             yield fake_analyze(doc)
 

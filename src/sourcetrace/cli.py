@@ -94,7 +94,7 @@ class _Run:
         return dataclasses.replace(doc, doc_id=new)  # before any stage: not a rewrite
 
     def analyzed(self, docs: Iterable[Document], *, jobs: int, mode: str = _DEFAULT_MODE) -> Iterator[Document]:
-        from .runner import WORKER_DIED, Failure, LocalRunner
+        from .runner import Failure, LocalRunner
 
         try:
             # closed here, not when the collector finds it: a pool's stop waits for its
@@ -106,10 +106,9 @@ class _Run:
                         _fail(str(out))
                     else:
                         yield out
-        except BrokenProcessPool:  # a worker killed outright (kill -9, the OOM killer)
-            _fail(f"the analysis stopped: {WORKER_DIED}")
-            sys.exit(1)
-        except OSError as e:  # the system's, not an input's (a pool that cannot fork): not the output's either
+        except (BrokenProcessPool, OSError) as e:
+            # the system's, not an input's (a worker killed outright, a pool that cannot
+            # fork): not the output's either
             _fail(f"the analysis stopped: {e}")
             sys.exit(1)
 

@@ -104,8 +104,6 @@ def add(paths: tuple[str, ...], db: Path, jobs: int, analyzed: bool) -> None:
         progress.update(task, advance=1, detail=f"{counts['added']} added, {counts['skipped']} skipped, "
                                                  f"{counts['failed']} failed")
 
-    import duckdb
-
     store = _open(db, must_exist=False)
     # a stop (Ctrl-C, a SIGTERM) unwinds where it stands: the documents already analysed
     # are committed first, and a rerun resumes after them. Its handler is held until the
@@ -122,13 +120,10 @@ def add(paths: tuple[str, ...], db: Path, jobs: int, analyzed: bool) -> None:
         except SourcetraceError as e:
             raise click.ClickException(str(e)) from e
         except (BrokenProcessPool, OSError) as e:  # the system's (a worker killed outright, no fork), not an input's
-            from .runner import WORKER_DIED
-
-            reason = WORKER_DIED if isinstance(e, BrokenProcessPool) else e
-            click.echo(f"error: the analysis stopped: {reason}; {db}: what was committed is kept, rerun to resume",
+            click.echo(f"error: the analysis stopped: {e}; {db}: what was committed is kept, rerun to resume",
                        err=True)
             raise SystemExit(1) from None
-        except (KeyboardInterrupt, duckdb.InterruptException, RuntimeError) as e:
+        except (KeyboardInterrupt, Exception) as e:
             if not interrupted(e):  # a stop, or one landing inside a DuckDB query, which turns it into its own error
                 raise
             signum = int(stop.signum or signal.SIGINT)

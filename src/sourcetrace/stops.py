@@ -77,8 +77,8 @@ def stopped_as_interrupted(output: Path | None) -> Iterator[None]:
     with StopSignals() as stop:  # left after the line is written: a further signal is still ignored
         try:
             yield
-        except (KeyboardInterrupt, RuntimeError) as e:
-            if not interrupted(e):
+        except (KeyboardInterrupt, Exception) as e:
+            if not interrupted(e):  # DuckDB raises its own error for a stop inside a query
                 raise
             signum = stop.signum or int(signal.SIGINT)  # none: Ctrl-C before the handler was set
             click.echo(printable(f"error: stopped by signal {signum}{_kept(output)}"), err=True)

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from .local import WORKER_DIED, Failure, LocalRunner
+from .local import Failure, LocalRunner
 
-__all__ = ["WORKER_DIED", "Failure", "LocalRunner"]
+__all__ = ["Failure", "LocalRunner"]

@@ -14,6 +14,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 from .. import pipeline
@@ -174,6 +175,8 @@ class LocalRunner:
                         yield from _collect(*pending.popleft())
                 while pending:
                     yield from _collect(*pending.popleft())
+            except BrokenProcessPool as e:  # said once here for every caller
+                raise BrokenProcessPool(WORKER_DIED) from e
             finally:  # stopped early (Ctrl-C, a consumer that stops): start nothing more
                 if pending:
                     # the pool's own thread cancels what has not started. Futures cancelled
