@@ -423,7 +423,7 @@ def test_analyze_a_worker_killed_outright_ends_the_run_with_one_line(tmp_path: P
 def test_a_stop_of_a_pool_run_does_not_hang_it(tmp_path: Path, command: str, signum: int, how: str) -> None:
     """`analyze` and `corpus add --jobs 2` hung at exit, after their stop line:
     - twice: a second SIGTERM or Ctrl-C while the run waited for its workers' chunks broke
-      the pool's shutdown half-way;
+      the pool's shutdown half-way (a stop now ends the workers, and no longer waits);
     - to the group (systemd's stop, Ctrl-C in a terminal): the workers died with the run,
       Python 3.11's pool failed the futures the stop had cancelled, its thread died, and
       the exit waited for ever on a pipe no one read (big chunks fill it)."""
@@ -457,7 +457,10 @@ def test_a_stop_of_a_pool_run_does_not_hang_it(tmp_path: Path, command: str, sig
     finally:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, 9)
-    assert proc.returncode == 128 + signum, err
+    # a second signal that comes once the stop line is written (the workers are ended at
+    # once, so the stop is quick) ends the exiting process by that signal: for a shell the
+    # same status, 128 + N
+    assert proc.returncode == 128 + signum or (how == "twice" and proc.returncode == -signum), err
     assert "Traceback" not in err
     last = err.strip().splitlines()[-1]
     if command == "analyze":

@@ -168,6 +168,7 @@ class LocalRunner:
             # submitted a few chunks ahead of what is collected, in order (the pool's own
             # map would read every document up front)
             pending: deque[tuple[list[Document], Future[list[dict[str, Any]]]]] = deque()
+            finished = False
             try:
                 for chunk in doc_chunks(docs, POOL_CHUNK):
                     pending.append((chunk, pool.submit(_analyze_dicts, [d.to_dict() for d in chunk], self.mode)))
@@ -175,15 +176,34 @@ class LocalRunner:
                         yield from _collect(*pending.popleft())
                 while pending:
                     yield from _collect(*pending.popleft())
+                finished = True
             except BrokenProcessPool as e:  # said once here for every caller
                 raise BrokenProcessPool(WORKER_DIED) from e
-            finally:  # stopped early (Ctrl-C, a consumer that stops): start nothing more
-                if pending:
+            finally:  # stopped early (Ctrl-C, a consumer that stops): finish nothing more
+                if not finished:
+                    # also while the last chunk is collected, when none is left pending
+                    _end_workers(pool)
                     # the pool's own thread cancels what has not started. Futures cancelled
                     # here, then failed by Python 3.11's pool when the workers died (a
                     # SIGTERM to the whole process group), killed that thread half-way,
                     # and the process hung at exit on a pipe no one read.
                     pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _end_workers(pool: ProcessPoolExecutor) -> None:
+    """End the workers of a run that stops early: what they hold would be thrown away, and
+    one chunk of long texts can take minutes (a SIGTERM sent to the main process alone
+    waited 217 s for two texts of 1 MB). The pool sees them die and fails what is pending,
+    as when the OOM killer takes one (their SIGTERM is SIG_DFL: ``_start_worker``)."""
+    end = getattr(pool, "terminate_workers", None)  # Python 3.14
+    if end is not None:
+        end()
+        return
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        try:
+            process.terminate()
+        except (OSError, ValueError):  # already gone, or closed
+            pass
 
 
 def _collect(chunk: list[Document], done: Future[list[dict[str, Any]]]) -> Iterator[Document | Failure]:
