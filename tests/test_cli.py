@@ -159,6 +159,19 @@ def test_cli_show_of_a_folder_of_gold_records(runner: CliRunner, tmp_path: Path)
     assert "it rained" in shown.stdout
 
 
+def test_cli_show_of_a_folder_names_a_record_whose_text_is_no_string(runner: CliRunner, tmp_path: Path) -> None:
+    """A folder is read as gold (its corpus-level record passed over), and a record whose
+    text was not a string was passed over with it, as no record at all: silently."""
+    good = {"schema": "sourcetrace/1", "doc_id": "g", "text": "Jo said it rained.", "attributions": [
+        {"id": "a1", "source": [[0, 2]], "cue": [[3, 7]], "content": [[8, 17]]}]}
+    (tmp_path / "g.gold.json").write_text(json.dumps(good), encoding="utf-8")
+    (tmp_path / "h.gold.json").write_text(json.dumps(good | {"doc_id": "h", "text": 12345}), encoding="utf-8")
+    shown = runner.invoke(cli, ["show", str(tmp_path)])
+    assert shown.exit_code == 1
+    assert "it rained" in shown.stdout
+    assert f"error: {tmp_path / 'h.gold.json'}: bad record (text is not a string)" in shown.stderr
+
+
 def test_cli_show_of_a_file_with_no_records_says_so(runner: CliRunner, tmp_path: Path) -> None:
     empty = tmp_path / "none.jsonl"
     empty.write_text("\n", encoding="utf-8")

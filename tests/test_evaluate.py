@@ -297,7 +297,7 @@ def test_evaluate_load_records_directory_file_and_lines(tmp_path: Path) -> None:
 def test_evaluate_load_records_errors(tmp_path: Path) -> None:
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"doc_id": "x", "text": ""}\n{oops\n', encoding="utf-8")
-    with pytest.raises(InputError, match="line 2"):
+    with pytest.raises(InputError, match=r"bad\.jsonl:2: E113: malformed JSON line"):
         load_records(bad)
     with pytest.raises(InputError, match="no such file"):
         load_records(tmp_path / "missing.json")
@@ -309,6 +309,19 @@ def test_evaluate_load_records_errors(tmp_path: Path) -> None:
     binary.write_bytes(b"\xff\xfe\x00bad")
     with pytest.raises(InputError):
         load_records(binary)
+
+
+def test_evaluate_load_records_reads_subfolders_and_refuses_a_bad_record_in_a_folder(tmp_path: Path) -> None:
+    """It read only the folder's own files; and, built on ``read_records``, a record whose
+    text is no string must still be an error, not passed over as a corpus-level record."""
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "one.gold.json").write_text(gold_doc().to_json(), encoding="utf-8")
+    (tmp_path / "corpus.gold.json").write_text('{"schema": "x", "nodes": []}', encoding="utf-8")
+    assert [d.doc_id for d in load_records(tmp_path)] == ["d1"]
+    bad = doc(doc_id="d2").to_dict() | {"text": 12345}
+    (tmp_path / "b.gold.json").write_text(json.dumps(bad), encoding="utf-8")
+    with pytest.raises(InputError, match=r"b\.gold\.json: E114: bad record \(text is not a string\)"):
+        load_records(tmp_path)
 
 
 def test_evaluate_seed_gold_against_itself() -> None:
@@ -329,7 +342,7 @@ def test_evaluate_seed_gold_against_itself() -> None:
     ("boilerplate", [{"span": [0], "kind": "ad"}], "a span is"),
     ("attributions", [{"id": "a1", "cue": [[5, 9999]]}], "outside text"),
     ("attributions", [{"id": "a1", "content": [[10, 3]]}], "outside text"),
-    ("entities", ["e1"], "malformed"),
+    ("entities", ["e1"], "bad record"),
 ])
 def test_load_records_malformed_record_is_one_input_error(tmp_path: Path, field: str, value: object,
                                                           reason: str) -> None:

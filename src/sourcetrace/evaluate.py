@@ -15,7 +15,6 @@ spelled out here in one place.
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -23,8 +22,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import InputError, OffsetError
+from .errors import InputError
 from .model import Attribution, Document, Span
+from .records import NOT_A_RECORD, read_records
 
 __all__ = [
     "METRICS",
@@ -285,22 +285,24 @@ def _touched(token_of: Sequence[int], values: Iterable[_Chars]) -> set[int]:
 
 
 def load_records(path: Path | str) -> list[Document]:
-    """Records from a directory of ``*.json``/``*.jsonl`` files, a ``.json`` or a ``.jsonl``.
+    """Records from a directory of ``*.json``/``*.jsonl`` files (and its subfolders), a
+    ``.json`` or a ``.jsonl``, read by ``records.read_records``.
 
-    JSON objects without ``doc_id`` and ``text`` (e.g. ``corpus.gold.json``) are skipped, so
-    a gold directory can be passed as it is. Finding no record at all is an error: it almost
-    always means the wrong path.
+    JSON objects without ``doc_id`` and ``text`` (e.g. ``corpus.gold.json``) are passed
+    over, so a gold directory can be passed as it is. Unlike `show`, it is all or nothing:
+    a score that silently left out a bad file would be a wrong score. Finding no record at
+    all is an error too: it almost always means the wrong path.
     """
     path = Path(path)
-    if path.is_dir():
-        files = sorted(
-            p for p in path.iterdir() if p.is_file() and p.suffix in (".json", ".jsonl")
-        )
-        docs = [doc for file in files for doc in _load_file(file)]
-    elif path.is_file():
-        docs = _load_file(path)
-    else:
+    if not path.exists():
         raise InputError(str(path), "E110: no such file or directory")
+    docs = []
+    for item in read_records([path], gold=True):
+        if isinstance(item, InputError):
+            if item.reason == NOT_A_RECORD:  # in a file given by name too
+                continue
+            raise InputError(item.path, f"{_code(item.reason)}: {item.reason}")
+        docs.append(item)
     if not docs:
         raise InputError(
             str(path),
@@ -310,47 +312,13 @@ def load_records(path: Path | str) -> list[Document]:
     return docs
 
 
-def _load_file(path: Path) -> list[Document]:
-    try:
-        raw = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as e:
-        raise InputError(str(path), f"E112: cannot read as UTF-8 text ({e})") from e
-    if path.suffix in (".jsonl", ".ndjson"):
-        items = _parse_lines(path, raw)
-    else:
-        try:
-            data = json.loads(raw) if raw.strip() else []
-        except json.JSONDecodeError as e:
-            # A .json file may still hold one record per line.
-            try:
-                items = _parse_lines(path, raw)
-            except InputError:
-                raise InputError(str(path), f"E113: not valid JSON ({e})") from e
-        else:
-            items = data if isinstance(data, list) else [data]
-    docs = []
-    for item in items:
-        if not isinstance(item, dict) or "doc_id" not in item or "text" not in item:
-            continue
-        try:
-            docs.append(Document.from_record(item))  # a span outside the text would show as garbage
-        except (KeyError, TypeError, ValueError, OffsetError) as e:
-            raise InputError(
-                str(path), f"E114: malformed record {item.get('doc_id')!r} ({e!r})"
-            ) from e
-    return docs
-
-
-def _parse_lines(path: Path, raw: str) -> list[Any]:
-    items = []
-    for lineno, line in enumerate(raw.splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            items.append(json.loads(line))
-        except json.JSONDecodeError as e:
-            raise InputError(str(path), f"E113: line {lineno} is not valid JSON ({e})") from e
-    return items
+def _code(reason: str) -> str:
+    """``eval``'s error code for what ``read_records`` found wrong."""
+    if reason.startswith("cannot read"):
+        return "E112"
+    if reason.startswith("malformed JSON"):
+        return "E113"
+    return "E114"  # a record that does not hold together
 
 
 # --------------------------------------------------------------------------- output

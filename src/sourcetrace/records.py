@@ -15,7 +15,7 @@ from typing import Any
 from .errors import InputError, OffsetError
 from .model import Document
 
-__all__ = ["read_records"]
+__all__ = ["NOT_A_RECORD", "read_records"]
 
 
 def read_records(paths: Iterable[str | Path], *, gold: bool = False) -> Iterator[Document | InputError]:
@@ -35,7 +35,7 @@ def read_records(paths: Iterable[str | Path], *, gold: bool = False) -> Iterator
             for f in files:
                 # with gold, a corpus-level gold file is no record: passed over
                 yield from (x for x in _records_in(f)
-                            if not (gold and isinstance(x, InputError) and x.reason == _NOT_A_RECORD))
+                            if not (gold and isinstance(x, InputError) and x.reason == NOT_A_RECORD))
         elif p.is_file():
             yield from _records_in(p)
         else:
@@ -71,7 +71,8 @@ def _lines_in(path: Path) -> Iterator[Document | InputError]:
         yield InputError(str(path), f"cannot read records ({e})")
 
 
-_NOT_A_RECORD = "not a sourcetrace record (needs doc_id and text)"
+NOT_A_RECORD = "not a sourcetrace record (needs doc_id and text)"
+"""A JSON value without ``doc_id`` and ``text``: in a gold folder, a corpus-level record."""
 
 
 def _record(raw: str | Any, *, where: str) -> Document | InputError:
@@ -79,8 +80,14 @@ def _record(raw: str | Any, *, where: str) -> Document | InputError:
         data = json.loads(raw) if isinstance(raw, str) else raw
     except json.JSONDecodeError as e:
         return InputError(where, f"malformed JSON line ({e.msg})")
-    if not isinstance(data, dict) or not isinstance(data.get("text"), str) or data.get("doc_id") in (None, ""):
-        return InputError(where, _NOT_A_RECORD)
+    if not isinstance(data, dict) or "text" not in data or "doc_id" not in data:
+        return InputError(where, NOT_A_RECORD)
+    # a record whose fields are wrong is one, and is said to be bad: read with gold, a
+    # folder passes over what is no record at all, and it would have passed over this
+    if not isinstance(data["text"], str):
+        return InputError(where, "bad record (text is not a string)")
+    if data["doc_id"] in (None, ""):
+        return InputError(where, "bad record (doc_id is empty)")
     try:
         doc = Document.from_record(data)
     except (OffsetError, KeyError, TypeError, ValueError) as e:
