@@ -228,3 +228,50 @@ def test_runner_a_stop_ends_the_workers_at_once(n_docs: int, monkeypatch: pytest
         signal.signal(signal.SIGUSR1, previous)
     assert time.monotonic() - started < 30  # the chunks would take 60 s
     assert workers and not any(_alive(pid) for pid in workers)
+
+
+_HALF_SENT = """
+import concurrent.futures.process as pool_internals
+import os, signal, struct, sys, threading, time
+from sourcetrace import pipeline
+from sourcetrace.model import Document
+from sourcetrace.runner import LocalRunner
+
+def half_sent(result_queue, *args, **kwargs):
+    # a worker ended half-way through sending its result back: a length, part of the body
+    os.write(result_queue._writer.fileno(), struct.pack("!i", 1 << 20) + b"half")
+    time.sleep(120)
+
+pool_internals._sendback_result = half_sent  # reaches the workers through the fork
+pipeline.analyze_many = lambda docs, mode=None: docs
+
+class Stop(Exception):
+    pass
+
+def stop(signum, frame):
+    raise Stop
+
+signal.signal(signal.SIGUSR1, stop)
+threading.Timer(1.0, os.kill, (os.getpid(), signal.SIGUSR1)).start()
+try:
+    for _ in LocalRunner(jobs=2).run(Document(f"d{i}", "x") for i in range(8)):
+        pass
+except Stop:
+    print("stopped", flush=True)
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="forks its pool")
+def test_runner_a_stop_does_not_hang_on_a_result_half_sent(tmp_path: Path) -> None:
+    """A stop ends the workers: one ended while it sent a result back left half a message
+    in the pool's result pipe, and the pool's thread waited for the rest for ever (this
+    process holds the pipe's writing end too), so the stop hung."""
+    import multiprocessing
+
+    if multiprocessing.get_start_method() != "fork":
+        pytest.skip("the stand-in for the pool's send reaches the workers through a fork")
+    script = tmp_path / "half_sent.py"
+    script.write_text(_HALF_SENT)
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "stopped\n"

@@ -7,6 +7,7 @@ document never stops a run.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import threading
@@ -193,17 +194,27 @@ class LocalRunner:
 def _end_workers(pool: ProcessPoolExecutor) -> None:
     """End the workers of a run that stops early: what they hold would be thrown away, and
     one chunk of long texts can take minutes (a SIGTERM sent to the main process alone
-    waited 217 s for two texts of 1 MB). The pool sees them die and fails what is pending,
-    as when the OOM killer takes one (their SIGTERM is SIG_DFL: ``_start_worker``)."""
+    waited 249 s for two texts of 1 MB). The pool sees them die and fails what is pending,
+    as when the OOM killer takes one (their SIGTERM is SIG_DFL: ``_start_worker``).
+
+    A worker ended while it sends a result back leaves half a message in the pool's result
+    pipe, and the pool's thread waited for the rest for ever (the run hung at its stop):
+    this process holds the pipe's writing end too. Closing that here lets the read end in
+    an end-of-file once the workers are gone, which the pool takes for a broken worker."""
+    results = getattr(pool, "_result_queue", None)  # before Python 3.14's call drops it
     end = getattr(pool, "terminate_workers", None)  # Python 3.14
     if end is not None:
         end()
-        return
-    for process in list((getattr(pool, "_processes", None) or {}).values()):
-        try:
-            process.terminate()
-        except (OSError, ValueError):  # already gone, or closed
-            pass
+    else:
+        for process in list((getattr(pool, "_processes", None) or {}).values()):
+            try:
+                process.terminate()
+            except (OSError, ValueError):  # already gone, or closed
+                pass
+    writer = getattr(results, "_writer", None)
+    if writer is not None:
+        with contextlib.suppress(OSError):
+            writer.close()
 
 
 def _collect(chunk: list[Document], done: Future[list[dict[str, Any]]]) -> Iterator[Document | Failure]:
