@@ -261,6 +261,27 @@ except Stop:
 """
 
 
+_KILLED_HALF_SENT = _HALF_SENT.replace(
+    "    time.sleep(120)", "    os.kill(os.getpid(), signal.SIGKILL)  # the OOM killer").replace(
+    "threading.Timer(1.0, os.kill, (os.getpid(), signal.SIGUSR1)).start()", "").replace(
+    "except Stop:", "except pool_internals.BrokenProcessPool as e:\n    print(e, flush=True)\nexcept Stop:")
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="forks its pool")
+def test_runner_a_worker_killed_while_it_sends_its_result_does_not_hang_the_run(tmp_path: Path) -> None:
+    """The pool's thread waited for the rest of the message for ever, and never saw the
+    worker die: the run hung, where a worker killed at any other moment ends it."""
+    import multiprocessing
+
+    if multiprocessing.get_start_method() != "fork":
+        pytest.skip("the stand-in for the pool's send reaches the workers through a fork")
+    script = tmp_path / "killed_half_sent.py"
+    script.write_text(_KILLED_HALF_SENT)
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=50)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == local_runner.WORKER_DIED + "\n"
+
+
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="forks its pool")
 def test_runner_a_stop_does_not_hang_on_a_result_half_sent(tmp_path: Path) -> None:
     """A stop ends the workers: one ended while it sent a result back left half a message

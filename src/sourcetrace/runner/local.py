@@ -174,9 +174,9 @@ class LocalRunner:
                 for chunk in doc_chunks(docs, POOL_CHUNK):
                     pending.append((chunk, pool.submit(_analyze_dicts, [d.to_dict() for d in chunk], self.mode)))
                     if len(pending) >= self.jobs * AHEAD:
-                        yield from _collect(*pending.popleft())
+                        yield from _collect(pool, *pending.popleft())
                 while pending:
-                    yield from _collect(*pending.popleft())
+                    yield from _collect(pool, *pending.popleft())
                 finished = True
             except BrokenProcessPool as e:  # said once here for every caller
                 raise BrokenProcessPool(WORKER_DIED) from e
@@ -217,8 +217,36 @@ def _end_workers(pool: ProcessPoolExecutor) -> None:
             writer.close()
 
 
-def _collect(chunk: list[Document], done: Future[list[dict[str, Any]]]) -> Iterator[Document | Failure]:
-    for doc, out in zip(chunk, done.result(), strict=True):
+WATCH = 1.0
+"""Seconds between looks at whether a worker died while the pool did not see it."""
+
+
+def _result(pool: ProcessPoolExecutor, done: Future[list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    """A chunk's result, or the pool's BrokenProcessPool once a worker has died. A worker
+    killed outright (the OOM killer) while it sent a result back left the pool's thread
+    waiting for the rest of the message for ever; its workers are ended here then, as on
+    a stop, which ends that wait."""
+    while True:
+        try:
+            return done.result(timeout=WATCH)
+        except TimeoutError:
+            if _a_worker_died(pool):
+                _end_workers(pool)
+
+
+def _a_worker_died(pool: ProcessPoolExecutor) -> bool:
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        try:
+            if process.exitcode is not None:  # a worker ends only with the pool
+                return True
+        except ValueError:  # closed: the pool is going
+            return True
+    return False
+
+
+def _collect(pool: ProcessPoolExecutor, chunk: list[Document],
+             done: Future[list[dict[str, Any]]]) -> Iterator[Document | Failure]:
+    for doc, out in zip(chunk, _result(pool, done), strict=True):
         if "_failure" in out:
             yield Failure(doc.doc_id, out["_failure"], doc.where)
         else:
