@@ -324,6 +324,29 @@ def test_evaluate_load_records_reads_subfolders_and_refuses_a_bad_record_in_a_fo
         load_records(tmp_path)
 
 
+def test_evaluate_load_records_passes_over_hidden_folders_and_empty_files(tmp_path: Path) -> None:
+    """A review of the change that built it on ``read_records``: a notebook's checkpoint
+    copy (.ipynb_checkpoints/) was read as a duplicate gold record, and an empty .json
+    file failed the whole evaluation, where both were passed over before."""
+    (tmp_path / "a.gold.json").write_text(gold_doc().to_json(), encoding="utf-8")
+    (tmp_path / ".ipynb_checkpoints").mkdir()
+    (tmp_path / ".ipynb_checkpoints" / "a-checkpoint.gold.json").write_text(gold_doc().to_json(), encoding="utf-8")
+    (tmp_path / "empty.json").write_text("", encoding="utf-8")
+    (tmp_path / "blank.json").write_text("  \n", encoding="utf-8")
+    assert [d.doc_id for d in load_records(tmp_path)] == ["d1"]
+
+
+def test_evaluate_load_records_names_where_pretty_printed_values_run_on(tmp_path: Path) -> None:
+    """Two indented JSON values one after the other were read as JSON Lines, and the error
+    pointed at the lone "{" of line 1."""
+    both = tmp_path / "both.json"
+    both.write_text(json.dumps(gold_doc().to_dict(), indent=1) + "\n" + json.dumps(doc(doc_id="d2").to_dict(), indent=1),
+                    encoding="utf-8")
+    second = both.read_text(encoding="utf-8").splitlines().index("{", 1) + 1
+    with pytest.raises(InputError, match=rf"both\.json: E113: malformed JSON \(Extra data: line {second} column 1\)"):
+        load_records(both)
+
+
 def test_evaluate_seed_gold_against_itself() -> None:
     if not SEEDS.is_dir():
         pytest.skip(f"../shared not found: {SEEDS} is absent in this checkout")

@@ -30,8 +30,10 @@ def read_records(paths: Iterable[str | Path], *, gold: bool = False) -> Iterator
     for path in paths:
         p = Path(path)
         if p.is_dir():
+            # hidden files and folders are passed over (.ipynb_checkpoints holds copies)
             files = sorted(f for f in p.rglob("*") if f.is_file() and f.suffix in {".json", ".jsonl"}
-                           and (gold or not f.name.endswith(".gold.json")) and not f.name.startswith("."))
+                           and (gold or not f.name.endswith(".gold.json"))
+                           and not any(part.startswith(".") for part in f.relative_to(p).parts))
             for f in files:
                 # with gold, a corpus-level gold file is no record: passed over
                 yield from (x for x in _records_in(f)
@@ -47,18 +49,32 @@ def _records_in(path: Path) -> Iterator[Document | InputError]:
         if path.suffix == ".jsonl":
             yield from _lines_in(path)
             return
-        data = json.loads(path.read_text(encoding="utf-8"))
+        raw = path.read_text(encoding="utf-8")
+        if not raw.strip():  # no records, as in an empty .jsonl
+            return
+        data = json.loads(raw)
     except (OSError, UnicodeDecodeError) as e:
         yield InputError(str(path), f"cannot read records ({e})")
         return
     except json.JSONDecodeError as e:
-        if e.msg == "Extra data":  # one value, then more: JSON Lines (`analyze -o out.json`)
+        # one value, then more: JSON Lines (`analyze -o out.json`), unless its first line
+        # is no JSON value of its own (pretty-printed values one after another)
+        first = next((line for line in raw.splitlines() if line.strip()), "")
+        if e.msg == "Extra data" and _is_json(first):
             yield from _lines_in(path)
         else:
-            yield InputError(str(path), f"malformed JSON ({e.msg})")
+            yield InputError(str(path), f"malformed JSON ({e.msg}: line {e.lineno} column {e.colno})")
         return
     for n, item in enumerate(data if isinstance(data, list) else [data], start=1):
         yield _record(item, where=f"{path}#{n}" if isinstance(data, list) else str(path))
+
+
+def _is_json(text: str) -> bool:
+    try:
+        json.loads(text)
+    except json.JSONDecodeError:
+        return False
+    return True
 
 
 def _lines_in(path: Path) -> Iterator[Document | InputError]:
