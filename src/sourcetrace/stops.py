@@ -41,10 +41,10 @@ class StopSignals:
     ``signum`` is there for code that sees the stop under another name: DuckDB turns the
     exception raised inside one of its queries into its own. Once a stop has begun, a
     second signal is ignored, until the block is left: raised while a process pool shut
-    down, it broke the shutdown half-way and the process hung at exit. It is ignored by a handler that does nothing, not SIG_IGN:
-    a signal already on its way as SIG_IGN is set is reported by Python with a
-    traceback ("Signal 15 ignored due to race condition"). Off the main thread (where
-    no handler can be set) it does nothing."""
+    down, it broke the shutdown half-way and the process hung at exit. It is ignored by a
+    handler that does nothing, not SIG_IGN: a signal already on its way as SIG_IGN is set
+    is reported by Python with a traceback ("Signal 15 ignored due to race condition").
+    Off the main thread (where no handler can be set) it does nothing."""
 
     def __init__(self) -> None:
         self.signum: int | None = None
