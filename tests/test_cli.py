@@ -149,6 +149,23 @@ def test_cli_show_reads_json_lines_in_a_json_file(runner: CliRunner, tmp_path: P
     assert shown.stdout.count("the pier is safe") == 2
 
 
+def test_cli_show_reads_json_lines_in_a_json_file_whose_first_record_holds_a_line_separator(
+        runner: CliRunner, tmp_path: Path) -> None:
+    """Records are written with U+2028 as it is (not escaped), and a check of the file's first
+    line split it there, as str.splitlines does: the whole file was refused."""
+    art = tmp_path / "bridge.txt"
+    art.write_text("Officials said the bridge would close.\u2028\"It is unsafe,\" Mayor Jane Smith said.",
+                   encoding="utf-8")
+    other = tmp_path / "tax.txt"
+    other.write_text("The minister said taxes would rise next year.", encoding="utf-8")
+    out = tmp_path / "out.json"
+    assert runner.invoke(cli, ["analyze", str(art), str(other), "-o", str(out)]).exit_code == 0
+    assert "\u2028" in out.read_text(encoding="utf-8").split("\n")[0]
+    shown = runner.invoke(cli, ["show", str(out)])
+    assert shown.exit_code == 0, shown.output
+    assert "taxes would rise" in shown.stdout
+
+
 def test_cli_show_of_a_folder_of_gold_records(runner: CliRunner, tmp_path: Path) -> None:
     rec = {"schema": "sourcetrace/1", "doc_id": "g", "text": "Jo said it rained.", "attributions": [
         {"id": "a1", "source": [[0, 2]], "cue": [[3, 7]], "content": [[8, 17]]}]}

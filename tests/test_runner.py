@@ -296,3 +296,36 @@ def test_runner_a_stop_does_not_hang_on_a_result_half_sent(tmp_path: Path) -> No
     done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout == "stopped\n"
+
+
+_TIMED_OUT = """
+import errno
+from sourcetrace import pipeline
+from sourcetrace.model import Document
+from sourcetrace.runner import LocalRunner
+
+def timed_out(docs, mode=None):
+    raise OSError(errno.ETIMEDOUT, "Connection timed out")  # a TimeoutError
+
+pipeline.analyze_many = timed_out  # reaches the workers through the fork
+try:
+    for _ in LocalRunner(jobs=2).run(Document(f"d{i}", "x") for i in range(8)):
+        pass
+except TimeoutError as e:
+    print("raised", e, flush=True)
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="forks its pool")
+def test_runner_a_chunk_that_raises_a_timeout_error_is_not_waited_on_for_ever(tmp_path: Path) -> None:
+    """The runner's look for a dead worker waited with ``result(timeout=)``, and took the
+    chunk's own TimeoutError for the end of its wait: the run spun on it for ever."""
+    import multiprocessing
+
+    if multiprocessing.get_start_method() != "fork":
+        pytest.skip("the stand-in analysis reaches the workers through a fork")
+    script = tmp_path / "timed_out.py"
+    script.write_text(_TIMED_OUT)
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "raised [Errno 110] Connection timed out\n"

@@ -7,6 +7,7 @@ InputError naming it (``file:line``, ``file#n``), so one bad line costs only its
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -59,7 +60,9 @@ def _records_in(path: Path) -> Iterator[Document | InputError]:
     except json.JSONDecodeError as e:
         # one value, then more: JSON Lines (`analyze -o out.json`), unless its first line
         # is no JSON value of its own (pretty-printed values one after another)
-        first = next((line for line in raw.splitlines() if line.strip()), "")
+        # lines as _lines_in reads them: at "\n" only (str.splitlines also breaks at U+2028,
+        # which a record's text may hold unescaped)
+        first = next((line for line in io.StringIO(raw) if line.strip()), "")
         if e.msg == "Extra data" and _is_json(first):
             yield from _lines_in(path)
         else:

@@ -14,7 +14,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
@@ -226,18 +226,20 @@ def _result(pool: ProcessPoolExecutor, done: Future[list[dict[str, Any]]]) -> li
     killed outright (the OOM killer) while it sent a result back left the pool's thread
     waiting for the rest of the message for ever; its workers are ended here then, as on
     a stop, which ends that wait."""
-    while True:
-        try:
-            return done.result(timeout=WATCH)
-        except TimeoutError:
-            if _a_worker_died(pool):
-                _end_workers(pool)
+    # waited on, not ``result(timeout=)``: a chunk's own TimeoutError (an OSError such as
+    # ETIMEDOUT) would read as the wait's, and the loop spun on it for ever
+    while not wait([done], timeout=WATCH).done:
+        if _a_worker_died(pool):
+            _end_workers(pool)
+    return done.result()
 
 
 def _a_worker_died(pool: ProcessPoolExecutor) -> bool:
     for process in list((getattr(pool, "_processes", None) or {}).values()):
         try:
-            if process.exitcode is not None:  # a worker ends only with the pool
+            # a worker ends only with the pool (no max_tasks_per_child, whose workers end
+            # on their own and would read as dead here)
+            if process.exitcode is not None:
                 return True
         except ValueError:  # closed: the pool is going
             return True
