@@ -261,6 +261,21 @@ except Stop:
 """
 
 
+def _run_forked(tmp_path: Path, source: str, *, timeout: int) -> str:
+    """Run ``source`` as a script and give its output; it must end well within ``timeout``
+    (a hang is the failure). Its stand-ins for the pool's internals or the analysis reach
+    the workers through a fork only."""
+    import multiprocessing
+
+    if multiprocessing.get_start_method() != "fork":
+        pytest.skip("the script's stand-ins reach the workers through a fork")
+    script = tmp_path / "forked.py"
+    script.write_text(source)
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=timeout)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
 _KILLED_HALF_SENT = _HALF_SENT.replace(
     "    time.sleep(120)", "    os.kill(os.getpid(), signal.SIGKILL)  # the OOM killer").replace(
     "threading.Timer(1.0, os.kill, (os.getpid(), signal.SIGUSR1)).start()", "").replace(
@@ -271,15 +286,7 @@ _KILLED_HALF_SENT = _HALF_SENT.replace(
 def test_runner_a_worker_killed_while_it_sends_its_result_does_not_hang_the_run(tmp_path: Path) -> None:
     """The pool's thread waited for the rest of the message for ever, and never saw the
     worker die: the run hung, where a worker killed at any other moment ends it."""
-    import multiprocessing
-
-    if multiprocessing.get_start_method() != "fork":
-        pytest.skip("the stand-in for the pool's send reaches the workers through a fork")
-    script = tmp_path / "killed_half_sent.py"
-    script.write_text(_KILLED_HALF_SENT)
-    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=50)
-    assert done.returncode == 0, done.stderr
-    assert done.stdout == local_runner.WORKER_DIED + "\n"
+    assert _run_forked(tmp_path, _KILLED_HALF_SENT, timeout=50) == local_runner.WORKER_DIED + "\n"
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="forks its pool")
@@ -287,15 +294,7 @@ def test_runner_a_stop_does_not_hang_on_a_result_half_sent(tmp_path: Path) -> No
     """A stop ends the workers: one ended while it sent a result back left half a message
     in the pool's result pipe, and the pool's thread waited for the rest for ever (this
     process holds the pipe's writing end too), so the stop hung."""
-    import multiprocessing
-
-    if multiprocessing.get_start_method() != "fork":
-        pytest.skip("the stand-in for the pool's send reaches the workers through a fork")
-    script = tmp_path / "half_sent.py"
-    script.write_text(_HALF_SENT)
-    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=60)
-    assert done.returncode == 0, done.stderr
-    assert done.stdout == "stopped\n"
+    assert _run_forked(tmp_path, _HALF_SENT, timeout=60) == "stopped\n"
 
 
 _TIMED_OUT = """
@@ -320,12 +319,4 @@ except TimeoutError as e:
 def test_runner_a_chunk_that_raises_a_timeout_error_is_not_waited_on_for_ever(tmp_path: Path) -> None:
     """The runner's look for a dead worker waited with ``result(timeout=)``, and took the
     chunk's own TimeoutError for the end of its wait: the run spun on it for ever."""
-    import multiprocessing
-
-    if multiprocessing.get_start_method() != "fork":
-        pytest.skip("the stand-in analysis reaches the workers through a fork")
-    script = tmp_path / "timed_out.py"
-    script.write_text(_TIMED_OUT)
-    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=60)
-    assert done.returncode == 0, done.stderr
-    assert done.stdout == "raised [Errno 110] Connection timed out\n"
+    assert _run_forked(tmp_path, _TIMED_OUT, timeout=60) == "raised [Errno 110] Connection timed out\n"

@@ -206,7 +206,7 @@ def _end_workers(pool: ProcessPoolExecutor) -> None:
     if end is not None:
         end()
     else:
-        for process in list((getattr(pool, "_processes", None) or {}).values()):
+        for process in _workers(pool):
             try:
                 process.terminate()
             except (OSError, ValueError):  # already gone, or closed
@@ -234,8 +234,14 @@ def _result(pool: ProcessPoolExecutor, done: Future[list[dict[str, Any]]]) -> li
     return done.result()
 
 
+def _workers(pool: ProcessPoolExecutor) -> list[Any]:
+    """The pool's worker processes (its private ``_processes``: the pool lists them nowhere
+    else before Python 3.14; none once it has shut down)."""
+    return list((getattr(pool, "_processes", None) or {}).values())
+
+
 def _a_worker_died(pool: ProcessPoolExecutor) -> bool:
-    for process in list((getattr(pool, "_processes", None) or {}).values()):
+    for process in _workers(pool):
         try:
             # a worker ends only with the pool (no max_tasks_per_child, whose workers end
             # on their own and would read as dead here)
