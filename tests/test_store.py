@@ -14,7 +14,7 @@ import pytest
 import sourcetrace.store as store_mod
 from sourcetrace.errors import InputError, StageError
 from sourcetrace.model import Document
-from sourcetrace.store import Store, as_is, content_hash, read_records
+from sourcetrace.store import PRE_ANALYSED, Store, as_is, content_hash, read_records
 
 from .corpus_helpers import fake_analyze
 
@@ -285,10 +285,20 @@ def test_store_records_its_attribution_mode_and_says_when_modes_mix(tmp_path: Pa
         assert store.add_documents(_docs(2)).mixed_modes == ()  # nothing new analysed: nothing mixed
         assert store.add_documents(_docs(3, "e")).mixed_modes == ("rules-v0", mode)
         assert recorded(store) == f"rules-v0,{mode}"
-    # documents stored before the mode was recorded (here: analysed elsewhere)
+    # documents stored before the mode was recorded
     with Store(tmp_path / "two.duckdb") as store:
-        store.add_documents([fake_analyze(d) for d in _docs(1)], analyze=as_is)
+        store.add_documents(_docs(1))
+        store.con.execute("DELETE FROM store_info WHERE key = 'attribution'")
         assert store.add_documents(_docs(2, "e")).mixed_modes == ("unrecorded", mode)
+    # records analysed elsewhere (`corpus add --analyzed`) do not say their mode, either way round
+    with Store(tmp_path / "three.duckdb") as store:
+        assert store.add_documents([fake_analyze(d) for d in _docs(1)], analyze=as_is).mixed_modes == ()
+        assert recorded(store) == PRE_ANALYSED
+        assert store.add_documents(_docs(2, "e")).mixed_modes == (PRE_ANALYSED, mode)
+    with Store(tmp_path / "four.duckdb") as store:
+        store.add_documents(_docs(1))
+        assert store.add_documents([fake_analyze(d) for d in _docs(2, "e")[1:]], analyze=as_is).mixed_modes == (
+            mode, PRE_ANALYSED)
 
 
 def test_store_interrupted_run_records_its_mode_with_its_documents(tmp_path: Path,

@@ -44,6 +44,7 @@ from .records import read_records
 
 __all__ = [
     "DEFAULT_DB",
+    "PRE_ANALYSED",
     "AddSummary",
     "Store",
     "StoreError",
@@ -85,6 +86,11 @@ def _vetted(doc: Document, out: Document | SourcetraceError) -> Document | _Fail
 def as_is(doc: Document) -> Document:
     """An `analyze` that keeps a record's own analysis (for already analysed records)."""
     return doc
+
+
+PRE_ANALYSED = "pre-analysed"
+"""The attribution mode recorded for records stored ``as_is``: a record does not say
+which mode made it, so a store that also holds documents it analysed itself warns."""
 
 
 @dataclass
@@ -413,7 +419,8 @@ class Store:
         from .pipeline import DEFAULT_MODE
 
         summary = AddSummary()
-        self._mode = DEFAULT_MODE if analyze is None else None
+        # records stored as they are (``as_is``) do not say which mode made them
+        self._mode = DEFAULT_MODE if analyze is None else PRE_ANALYSED if analyze is as_is else None
         self._modes = ()
         emit = on_event or (lambda event, name, detail: None)
         batch = _Batch()
