@@ -514,3 +514,22 @@ def test_corpus_cli_export_sigterm_inside_duckdb_s_copy_is_a_stop(db: Path, tmp_
     assert result.exit_code == 143, result.output
     assert result.output == f"error: stopped by signal 15; {tmp_path / 'pq'} not written\n"
     assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
+
+
+def test_corpus_cli_table_says_when_it_shows_only_the_first_rows(tmp_path: Path) -> None:
+    from sourcetrace.corpus_cli import TABLE_ROWS
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for i in range(TABLE_ROWS + 2):
+        (folder / f"a{i}.txt").write_text(f"Mayor Jane Doe said that pier {i} will close in week {i}.\n", encoding="utf-8")
+    path = tmp_path / "c.duckdb"
+    assert _run("add", str(folder), "--db", str(path)).exit_code == 0  # type: ignore[attr-defined]
+    assert len(json.loads(_run("claims", "--db", str(path), "--format", "json").stdout)) == TABLE_ROWS + 2  # type: ignore[attr-defined]
+    cut = _run("claims", "--db", str(path))
+    assert cut.stdout.count("Pier ") == TABLE_ROWS  # type: ignore[attr-defined]
+    assert f"the first {TABLE_ROWS} claims" in cut.stderr  # type: ignore[attr-defined]
+    for asked in (["--limit", str(TABLE_ROWS + 2)], ["--limit", "3"]):  # rows asked for: no note
+        assert "the first" not in _run("claims", "--db", str(path), *asked).stderr  # type: ignore[attr-defined]
+    sources = _run("sources", "--db", str(path))  # one speaker: nothing cut
+    assert "the first" not in sources.stderr  # type: ignore[attr-defined]

@@ -31,7 +31,9 @@ _DB_OPTION = click.option(
 _FORMAT_OPTION = click.option(
     "--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True,
 )
-_LIMIT_OPTION = click.option("--limit", type=click.IntRange(min=0), default=None, help="At most this many rows (table: 50).")
+TABLE_ROWS = 50
+"""Rows a table shows unless ``--limit`` says otherwise."""
+_LIMIT_OPTION = click.option("--limit", type=click.IntRange(min=0), default=None, help=f"At most this many rows (table: {TABLE_ROWS}).")
 
 
 def _open(db: Path, *, must_exist: bool = True) -> Any:
@@ -46,12 +48,20 @@ def _open(db: Path, *, must_exist: bool = True) -> Any:
 
 
 def _query(db: Path, fmt: str, limit: int | None, title: str, fetch: Any, columns: list[Any]) -> None:
-    """Open the store, run one query and print it; a table shows 50 rows unless told."""
+    """Open the store, run one query and print it; a table shows TABLE_ROWS rows unless
+    told, and says on stderr when there were more."""
     store = _open(db)
     try:
+        cut = False
         if fmt == "table" and limit is None:
-            limit = 50
-        _emit(fetch(store, limit), fmt, title=title, columns=columns)
+            rows = list(fetch(store, TABLE_ROWS + 1))  # one more says whether the table is cut
+            cut = len(rows) > TABLE_ROWS
+            records = iter(rows[:TABLE_ROWS])
+        else:
+            records = fetch(store, limit)
+        _emit(records, fmt, title=title, columns=columns)
+        if cut:
+            click.echo(f"(the first {TABLE_ROWS} {title}; --limit N shows more, --format json or csv all)", err=True)
     except SourcetraceError as e:
         raise click.ClickException(str(e)) from e
     finally:
