@@ -6,6 +6,8 @@ N documents, the time to link the corpus and the time of a `corpus claims` query
 Articles are PolNeAR train texts (../shared/data/polnear/train), cycled with perturbed
 ids and a one-line suffix ("[copy k]") so every copy is a new text to the store; the
 copies of one article are near-duplicates, which is what a syndicated corpus looks like.
+PolNeAR train holds one text twice (two dated copies of one Washington Post story), so
+each pass over it stores one document fewer: 9,988 of 10,000.
 
   --no-nlp   store the PolNeAR gold records as pre-analysed (speakers from their source
              spans, typed by resolve.entity_type): measures the store and the link stage
