@@ -121,6 +121,21 @@ def test_corpus_cli_add_analyzed_records(tmp_path: Path) -> None:
     assert "4 added" in result.stderr  # type: ignore[attr-defined]
 
 
+def test_corpus_cli_add_analyzed_record_of_a_wrong_field_type_costs_only_itself(tmp_path: Path) -> None:
+    """A record whose kind was a number crashed the store's commit: the good records of
+    its batch were lost, and every rerun crashed at the same place."""
+    records = tmp_path / "recs.jsonl"
+    docs = [fake_analyze(Document(f"r{i}", text)).to_dict() for i, text in enumerate(ARTICLES.values())]
+    docs[1]["attributions"][0]["kind"] = 5
+    docs[2]["attributions"][0]["speaker"] = ["e1"]
+    records.write_text("".join(json.dumps(d) + "\n" for d in docs), encoding="utf-8")
+    result = _run("add", "--analyzed", str(records), "--db", str(tmp_path / "c.duckdb"))
+    assert result.exit_code == 1  # type: ignore[attr-defined]
+    assert f"error: {records}:2: bad record (kind is an int, not a string)" in result.stderr  # type: ignore[attr-defined]
+    assert f"error: {records}:3: bad record (speaker is a list, not a string)" in result.stderr  # type: ignore[attr-defined]
+    assert "2 added" in result.stderr  # type: ignore[attr-defined]
+
+
 def test_corpus_cli_claims_json_shape(db: Path) -> None:
     result = _run("claims", "--db", str(db), "--format", "json")
     assert result.exit_code == 0  # type: ignore[attr-defined]

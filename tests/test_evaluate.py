@@ -366,6 +366,14 @@ def test_evaluate_seed_gold_against_itself() -> None:
     ("attributions", [{"id": "a1", "cue": [[5, 9999]]}], "outside text"),
     ("attributions", [{"id": "a1", "content": [[10, 3]]}], "outside text"),
     ("entities", ["e1"], "bad record"),
+    ("attributions", [{"id": "a1", "speaker": ["e1"]}], "speaker is a list, not a string"),
+    ("attributions", [{"id": "a1", "parent": 3}], "parent is an int, not a string"),
+    ("attributions", [{"id": "a1", "kind": 5}], "kind is an int"),
+    ("attributions", [{"id": "a1", "kind": "quote"}], "kind 'quote' is not one of direct"),
+    ("attributions", [{"id": "a1", "certainty": "sure"}], "certainty 'sure' is not one of"),
+    ("entities", [{"id": "e1", "name": {"x": 1}}], "an entity's name is a dict"),
+    ("entities", [{"id": "e1", "name": "Roe", "type": "human"}], "an entity's type 'human' is not one of"),
+    ("boilerplate", [{"span": [0, 4], "kind": 7}], "a boilerplate kind is an int"),
 ])
 def test_load_records_malformed_record_is_one_input_error(tmp_path: Path, field: str, value: object,
                                                           reason: str) -> None:

@@ -175,10 +175,16 @@ class Document:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Document:
-        """Read a CONTRACT record back (unknown optional keys go to ``extra``)."""
+        """Read a CONTRACT record back (unknown optional keys go to ``extra``). Fields
+        the pipeline reads are checked here, where outside data enters: a wrong type or
+        an unknown kind, certainty or entity type is a TypeError or ValueError naming it."""
+        def not_a_string(value: Any, field: str) -> TypeError:
+            name = type(value).__name__
+            return TypeError(f"{field} is {'an' if name[0] in 'aeiou' else 'a'} {name}, not a string")
+
         text = data["text"]
         if not isinstance(text, str):
-            raise TypeError(f"text is a {type(text).__name__}, not a string")
+            raise not_a_string(text, "text")
 
         def span(value: Any) -> Span:
             if not isinstance(value, (list, tuple)) or len(value) != 2:
@@ -187,6 +193,17 @@ class Document:
 
         def spans(value: Any) -> tuple[Span, ...]:
             return tuple(span(v) for v in (value or []))
+
+        def string(value: Any, field: str) -> str | None:
+            if value is None or isinstance(value, str):
+                return value
+            raise not_a_string(value, field)
+
+        def one_of(value: Any, field: str, allowed: tuple[str, ...], default: str) -> str:
+            value = string(value, field) or default
+            if value not in allowed:
+                raise ValueError(f"{field} {value!r} is not one of {', '.join(allowed)}")
+            return value
 
         attrs = []
         for a in data.get("attributions", []):
@@ -197,10 +214,10 @@ class Document:
                     source=spans(a.get("source")),
                     cue=spans(a.get("cue")),
                     content=spans(a.get("content")),
-                    kind=a.get("kind") or "indirect",
-                    parent=a.get("parent"),
-                    speaker=a.get("speaker"),
-                    certainty=a.get("certainty") or "asserted",
+                    kind=one_of(a.get("kind"), "kind", KINDS, "indirect"),  # type: ignore[arg-type]
+                    parent=string(a.get("parent"), "parent"),
+                    speaker=string(a.get("speaker"), "speaker"),
+                    certainty=one_of(a.get("certainty"), "certainty", CERTAINTIES, "asserted"),  # type: ignore[arg-type]
                     extra={k: v for k, v in a.items() if k not in known},
                 )
             )
@@ -210,8 +227,8 @@ class Document:
             ents.append(
                 Entity(
                     id=str(e["id"]),
-                    name=e.get("name", ""),
-                    type=e.get("type", "other"),
+                    name=string(e.get("name"), "an entity's name") or "",
+                    type=one_of(e.get("type"), "an entity's type", ENTITY_TYPES, "other"),  # type: ignore[arg-type]
                     mentions=spans(e.get("mentions")),
                     extra={k: v for k, v in e.items() if k not in known},
                 )
@@ -222,7 +239,7 @@ class Document:
             boiler.append(
                 Boilerplate(
                     span=span(b["span"]),
-                    kind=b.get("kind", "other"),
+                    kind=string(b.get("kind"), "a boilerplate kind") or "other",
                     credit_span=span(credit) if credit else None,
                 )
             )
