@@ -287,6 +287,12 @@ def test_corpus_cli_eval_against_a_corpus_gold(tmp_path: Path, db: Path) -> None
     assert any("c3" in m for m in score["misses"])
     assert (score["claims_gold"], score["claims_carried"], score["claims_same_count"]) == (1, 1, 1), score
 
+    # the table form prints the misses, which quote the gold and the articles: escaped
+    corpus_gold["nodes"][0]["name"] = "Jane\x1b]0;x\x07 Doe"
+    (gold / "corpus.gold.json").write_text(json.dumps(corpus_gold), encoding="utf-8")
+    table = _run("eval", str(gold), "--db", str(db)).output  # type: ignore[attr-defined]
+    assert "c3 not found" in table and "\x1b" not in table and "\x07" not in table
+
     (gold / "corpus.gold.json").write_text("{not json", encoding="utf-8")
     bad = CliRunner().invoke(corpus, ["eval", str(gold), "--db", str(db)])
     assert bad.exit_code == 1 and "cannot read the corpus gold" in bad.output

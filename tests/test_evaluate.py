@@ -278,6 +278,16 @@ def test_evaluate_format_table_last_line_and_json() -> None:
     assert data["errors"] == []
 
 
+def test_evaluate_format_table_escapes_doc_ids_in_error_lines() -> None:
+    """A doc_id comes from the records: its terminal codes were printed as they were."""
+    evil = "evil\x1b]0;PWNED\x07\nerror: forged"
+    result = score_documents([doc(doc_id=evil)], [])
+    table = format_table(result)
+    assert "\x1b" not in table and "\x07" not in table
+    assert [line for line in table.splitlines() if line.startswith("error:")] == [
+        "error: evil\\x1b]0;PWNED\\x07\\nerror: forged: no prediction for this gold document; scored as empty"]
+
+
 def test_evaluate_load_records_directory_file_and_lines(tmp_path: Path) -> None:
     one, two = gold_doc(), doc(doc_id="d2")
     (tmp_path / "a.gold.json").write_text(one.to_json(), encoding="utf-8")

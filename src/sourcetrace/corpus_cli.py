@@ -340,4 +340,4 @@ def eval_(gold_dir: Path, db: Path, as_json: bool) -> None:
         click.echo(json.dumps(asdict(score), indent=1, ensure_ascii=False))
         return
     for line in [*score.lines(), *("  " + m for m in score.misses)]:
-        click.echo(line)
+        click.echo(printable(line))  # misses quote names and propositions from the articles

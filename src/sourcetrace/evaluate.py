@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import InputError
+from .errors import InputError, printable
 from .model import Attribution, Document, Span
 from .records import NOT_A_RECORD, read_records
 
@@ -327,7 +327,7 @@ def _code(reason: str) -> str:
 def format_table(result: EvalResult) -> str:
     """A plain-text table; the last line is the summary that scripts and the gate grep."""
     lines = [f"documents: {result.documents}  errors: {len(result.errors)}"]
-    lines += [f"error: {message}" for message in result.errors]
+    lines += [f"error: {printable(message)}" for message in result.errors]  # they quote doc_ids
     header = f"{'metric':<20} {'P':>6} {'R':>6} {'F1':>6} {'TP':>7} {'FP':>7} {'FN':>7}"
     lines += [header, "-" * len(header)]
     for name, m in result.metrics.items():
