@@ -366,6 +366,34 @@ def test_store_refuses_sketches_of_another_version(tmp_path: Path) -> None:
         Store(path)
 
 
+def test_store_refuses_a_file_that_is_not_a_store_and_leaves_it_as_it_was(tmp_path: Path) -> None:
+    """Another DuckDB file got the store's tables added, then failed with a raw DuckDB
+    error; a file that is not DuckDB at all was "cannot open" (E601)."""
+    import duckdb
+
+    other = tmp_path / "other.duckdb"
+    with duckdb.connect(str(other)) as con:
+        con.execute("CREATE TABLE documents (x INTEGER)")
+    with pytest.raises(store_mod.StoreError, match=r"E602: .*other\.duckdb is not a sourcetrace store"):
+        Store(other)
+    with duckdb.connect(str(other)) as con:  # not left open, and nothing added
+        assert [r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()] == ["documents"]
+    shaped = tmp_path / "shaped.duckdb"  # a store_info of another shape
+    with duckdb.connect(str(shaped)) as con:
+        con.execute("CREATE TABLE store_info (a INTEGER)")
+    with pytest.raises(store_mod.StoreError, match="E602"):
+        Store(shaped)
+    text = tmp_path / "notes.duckdb"
+    text.write_text("just some notes\n" * 500, encoding="utf-8")
+    with pytest.raises(store_mod.StoreError, match="E602"):
+        Store(text)
+    assert text.read_text(encoding="utf-8") == "just some notes\n" * 500
+    with Store(tmp_path / "new.duckdb") as store:  # a new file and an empty one are stores
+        assert store.count() == 0
+    with Store(tmp_path / "new.duckdb") as store:
+        assert store.count() == 0
+
+
 def test_store_default_pipeline_interrupted_redoes_at_most_one_chunk(tmp_path: Path,
                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     """The pipeline analyses a chunk of documents at once; a Ctrl-C inside a chunk keeps

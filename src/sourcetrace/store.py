@@ -331,31 +331,20 @@ def _flatten(doc: Document, *, seq: int, digest: str, batch: _Batch) -> None:
 class Store:
     """One DuckDB corpus file. Use as a context manager, or call :meth:`close`."""
 
-    def __init__(self, path: str | Path = DEFAULT_DB, *, read_only: bool = False,
-                 memory_limit: str = "512MB") -> None:
+    def __init__(self, path: str | Path = DEFAULT_DB, *, memory_limit: str = "512MB") -> None:
         self.path = str(path)
         try:
-            self.con = duckdb.connect(self.path, read_only=read_only, config={"memory_limit": memory_limit})
-        except duckdb.IOException as e:
+            self.con = duckdb.connect(self.path, config={"memory_limit": memory_limit})
+        except duckdb.Error as e:
+            if "not a valid duckdb database" in str(e).lower():
+                raise StoreError(f"E602: {self.path} is not a sourcetrace store ({e})") from e
             hint = "; is another run using it?" if "lock" in str(e).lower() else ""
             raise StoreError(f"E601: cannot open store {self.path} ({e}){hint}") from e
-        except duckdb.Error as e:
-            raise StoreError(f"E602: {self.path} is not a sourcetrace store ({e})") from e
-        if not read_only:
-            self.con.execute(_DDL)
-            self.con.execute(
-                "INSERT OR IGNORE INTO store_info VALUES ('schema', ?), ('generation', '0'), ('linked', '-1'), "
-                "('sketch', ?)",
-                [SCHEMA_VERSION, sketch.SKETCH_VERSION],
-            )
-        row = self._one("SELECT value FROM store_info WHERE key = 'sketch'")
-        if row is not None and row[0] != sketch.SKETCH_VERSION:
+        try:
+            self._seq = self._open_tables()
+        except BaseException:
             self.con.close()
-            raise StoreError(
-                f"E605: {self.path} holds sketches of version {row[0]}, this sourcetrace makes "
-                f"version {sketch.SKETCH_VERSION}; add the articles to a new store"
-            )
-        self._seq = int(self._one("SELECT coalesce(max(seq), 0) FROM documents")[0])  # type: ignore[index]
+            raise
         # hashes being analysed or waiting for a commit (what is known of them: bounded by
         # how far the analysis reads ahead, not by the length of the run)
         self._inflight: dict[str, _InFlight] = {}
@@ -363,6 +352,32 @@ class Store:
         self._mode: str | None = None  # the attribution mode this run analyses with
         self._modes: tuple[str, ...] = ()  # the store's modes, as its last commit recorded them
         self._taken_ids: set[str] = set()  # doc_ids of those already held by another text
+
+    def _open_tables(self) -> int:
+        """Create the tables of a new store, or check that an existing file is one (another
+        DuckDB file is left as it was: no table is added to it); return its last seq."""
+        try:
+            tables = {row[0] for row in self.con.execute(
+                "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database()").fetchall()}
+            if tables and ("store_info" not in tables or self._one(
+                    "SELECT value FROM store_info WHERE key = 'schema'") is None):
+                raise StoreError(f"E602: {self.path} is not a sourcetrace store (a DuckDB file with other tables)")
+            self.con.execute(_DDL)
+            self.con.execute(
+                "INSERT OR IGNORE INTO store_info VALUES ('schema', ?), ('generation', '0'), ('linked', '-1'), "
+                "('sketch', ?)",
+                [SCHEMA_VERSION, sketch.SKETCH_VERSION],
+            )
+            row = self._one("SELECT value FROM store_info WHERE key = 'sketch'")
+            seq = self._one("SELECT coalesce(max(seq), 0) FROM documents")
+        except duckdb.Error as e:  # tables of the same names and other shapes
+            raise StoreError(f"E602: {self.path} is not a sourcetrace store ({e})") from e
+        if row is not None and row[0] != sketch.SKETCH_VERSION:
+            raise StoreError(
+                f"E605: {self.path} holds sketches of version {row[0]}, this sourcetrace makes "
+                f"version {sketch.SKETCH_VERSION}; add the articles to a new store"
+            )
+        return int(seq[0])  # type: ignore[index]
 
     def _one(self, sql: str, params: list[Any] | None = None) -> tuple[Any, ...] | None:
         """The first row of a query, with the result consumed (DuckDB refuses other work
