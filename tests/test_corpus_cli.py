@@ -554,3 +554,20 @@ def test_corpus_cli_table_says_when_it_shows_only_the_first_rows(tmp_path: Path)
         assert "the first" not in _run("claims", "--db", str(path), *asked).stderr  # type: ignore[attr-defined]
     sources = _run("sources", "--db", str(path))  # one speaker: nothing cut
     assert "the first" not in sources.stderr  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("analyzed", [False, True])
+def test_corpus_cli_add_that_reads_nothing_says_so_and_fails(tmp_path: Path, analyzed: bool) -> None:
+    """It printed "0 added, 0 already stored, 0 failed" and exited 0, where `analyze` fails."""
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    (empty / "notes.md").write_text("not an article\n", encoding="utf-8")
+    result = _run("add", *(["--analyzed"] if analyzed else []), str(empty), "--db", str(tmp_path / "c.duckdb"))
+    assert result.exit_code == 1  # type: ignore[attr-defined]
+    assert f"error: no {'records' if analyzed else 'articles'} " in result.stderr  # type: ignore[attr-defined]
+    assert str(empty) in result.stderr  # type: ignore[attr-defined]
+
+
+def test_corpus_cli_add_of_stored_articles_only_is_no_failure(db: Path, articles: Path) -> None:
+    again = _run("add", str(articles), "--db", str(db))
+    assert again.exit_code == 0 and "0 added, 4 already stored" in again.stderr  # type: ignore[attr-defined]

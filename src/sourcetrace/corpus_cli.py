@@ -150,6 +150,12 @@ def add(paths: tuple[str, ...], db: Path, jobs: int, analyzed: bool) -> None:
     )
     if summary.failed:
         sys.exit(1)
+    if not (summary.added or summary.skipped):  # as `analyze` says of a run that read nothing
+        from .ingest import KNOWN_SUFFIXES
+
+        found = "records (.jsonl, .json)" if analyzed else f"articles (read: {' '.join(KNOWN_SUFFIXES)}, or - for stdin)"
+        click.echo(f"error: no {found} found in {' '.join(printable(p) for p in paths)}", err=True)
+        sys.exit(1)
 
 
 def _table(title: str, columns: list[str], rows: Iterable[list[str]]) -> None:
