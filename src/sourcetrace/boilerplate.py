@@ -70,7 +70,7 @@ def _flags(name: str) -> int:
         try:
             out |= int(getattr(re, flag.strip()))
         except AttributeError as e:
-            raise ConfigError(f"E301: unknown regex flag {flag!r} in boilerplate.json") from e
+            raise ConfigError(f"E302: unknown regex flag {flag!r} in boilerplate.json") from e
     return out
 
 

