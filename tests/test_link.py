@@ -85,6 +85,18 @@ def test_link_entities_spelling_variants_merge_across_documents() -> None:
     assert zel["attributions"] == 3
 
 
+def test_link_documents_refuses_a_document_the_store_refuses() -> None:
+    """It linked the rest and said nothing of the refused one."""
+    from sourcetrace.errors import InputError
+
+    good = make_doc("g1", "Jane Roe said that the pier would close.",
+                    [A("Jane Roe", "said", "the pier would close", "Jane Roe")])
+    bad = Document("b1", "Short.", attributions=good.attributions)  # spans past its text
+    with pytest.raises(InputError, match=r"^b1: E202: span .* outside text"):
+        link_documents([good, bad])
+    assert [s["name"] for s in link_documents([good]).sources] == ["Jane Roe"]
+
+
 def test_link_entities_ambiguous_surname_stays_apart() -> None:
     docs = [
         make_doc("c1", "Hillary Clinton said that the vote mattered.",

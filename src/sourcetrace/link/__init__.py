@@ -60,11 +60,18 @@ class CorpusLinks:
 
 
 def link_documents(docs: Iterable[Document]) -> CorpusLinks:
-    """Link already analysed Documents held in memory (small corpora, tests, notebooks)."""
+    """Link already analysed Documents held in memory (small corpora, tests, notebooks).
+    All or nothing: a document the store refuses (a span outside its text…) raises
+    InputError naming it, where a link of the rest would silently lack it."""
+    from ..errors import InputError
     from ..store import Store, as_is
 
     with Store(":memory:") as store:
-        store.add_documents(docs, analyze=as_is)
+        failed = store.add_documents(docs, analyze=as_is).failed
+        if failed:
+            where, reason = failed[0]
+            more = f" (and {len(failed) - 1} more)" if len(failed) > 1 else ""
+            raise InputError(where, f"{reason}{more}")
         return CorpusLinks(
             citations=list(store.citations()),
             claims=list(store.claims()),
