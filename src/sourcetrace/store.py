@@ -408,10 +408,6 @@ class Store:
         )
         return (bool(row[0]), bool(row[1])) if row else (False, False)
 
-    def has_hash(self, digest: str) -> bool:
-        row = self._one("SELECT 1 FROM documents WHERE content_hash = ?", [digest])
-        return row is not None
-
     def add_documents(
         self,
         items: Iterable[Document | InputError],

@@ -41,7 +41,6 @@ class Lexicon:
     agentless_passives: dict[str, str]
     raising: dict[str, str]  # form of "seem"/"appear" -> lemma; the hint is raising_hint[lemma]
     raising_hint: dict[str, str]
-    hedge_words: frozenset[str]
     allegation_words: frozenset[str]
     unconfirmed_phrases: tuple[str, ...]
 
@@ -73,7 +72,6 @@ def load_lexicon() -> Lexicon:
         agentless_passives=dict(raw["agentless_passives"]),
         raising={form: lemma for lemma in raw["raising_verbs"] for form in _forms(lemma)},
         raising_hint=dict(raw["raising_verbs"]),
-        hedge_words=frozenset(raw["hedge_words"]),
         allegation_words=frozenset(raw["allegation_words"]),
         unconfirmed_phrases=tuple(raw["unconfirmed_phrases"]),
     )

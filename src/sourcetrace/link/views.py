@@ -49,7 +49,6 @@ class DocView:
     seq: int
     cluster: str  # representative of the document's near-duplicate group
     outlet_key: str | None
-    outlet_name: str | None
     author: str | None
     attrs: tuple[AttrView, ...]
     ents: dict[str, EntView]
@@ -78,7 +77,7 @@ e AS (
 b AS (
     SELECT doc_id, list(struct_pack(s := span_start, e := span_end, text := text)) AS credits
     FROM boilerplate WHERE kind IN ('credit', 'photo-credit') GROUP BY doc_id)
-SELECT d.doc_id, d.seq, c.cluster, o.ekey, o.name, d.meta->>'author', a.attrs, e.ents, b.credits
+SELECT d.doc_id, d.seq, c.cluster, o.ekey, d.meta->>'author', a.attrs, e.ents, b.credits
 FROM documents d
 JOIN link_doc_clusters c ON c.doc_id = d.doc_id
 LEFT JOIN link_doc_outlets o ON o.doc_id = d.doc_id
@@ -99,9 +98,9 @@ def iter_doc_views(con: duckdb.DuckDBPyConnection, *, batch: int = 200) -> Itera
     try:
         cur.execute(_QUERY)
         while rows := cur.fetchmany(batch):
-            for doc_id, seq, cluster, okey, oname, author, attrs, ents, credits in rows:
+            for doc_id, seq, cluster, okey, author, attrs, ents, credits in rows:
                 yield DocView(
-                    doc_id=doc_id, seq=int(seq), cluster=cluster, outlet_key=okey, outlet_name=oname,
+                    doc_id=doc_id, seq=int(seq), cluster=cluster, outlet_key=okey,
                     author=author,
                     attrs=tuple(
                         AttrView(
