@@ -225,6 +225,7 @@ def stages_for(mode: str = DEFAULT_MODE) -> tuple[Stage, ...]:
         out.append(stage)
         if stage.name.startswith("attribution."):
             out.append(extra)
+    _check_order(out)
     return tuple(out)
 
 

@@ -3,6 +3,10 @@
 The rules live in `rules.py` (frames over the dependency parse) and `quotes.py`
 (quotation regions); this module turns frames into CONTRACT attributions: ids in text
 order, `kind` from how much of the content is quoted, and `parent` for nested chains.
+On the way it detaches a trailing "according to Z" and a speaker's second statement from
+the frame they were read into (each is an attribution of its own, not one nested in it),
+drops frames found in boilerplate, and lets the learned span ends (`boundaries.py`) move
+where contents and cues start and end.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 Why: the CRF tagger (``crf_tagger.py``) and the transformer labellers (``transformer.py``)
 tag tokens as source, cue or content (``train/roles.py``); this module turns those tags
 into CONTRACT attributions. (It once also ran a CNN role labeller of its own, the
-``combined`` mode; the CRF tagger replaced it, see the README.)
+``combined`` mode; the CRF tagger replaced it, see docs/measurements.md.)
 
 Grouping (``group_roles``): every CUE span anchors one attribution; it takes the nearest
 SRC span of its sentence (or none); every CNT span joins the nearest cue of its sentence,

@@ -8,8 +8,10 @@ pair is then checked on the words themselves:
   content is 80 % contained in the longer (a quote and a fragment of it);
 - numbers must agree where both have some ("77,000 soldiers" is not "7,000 soldiers"),
   and so must negation ("will close" is not "will not close");
-- shared names lower the bar to 0.4; names on both sides with none in common raise it to
-  0.7 (the same words about different people).
+- shared names or shared numbers lower the bar to 0.4; names on both sides with none in
+  common raise it to 0.7 (the same words about different people);
+- containment asks for at least 5 shingles in the shorter content and no names on both
+  sides with none in common.
 
 Matches are grouped as stars around the best connected content, not as connected
 components, and a fragment joins only a group that holds all its containers, so a topic

@@ -1,6 +1,10 @@
-"""`sourcetrace train`: rebuild the bundled English news model from ../shared/data.
+"""`sourcetrace train`: rebuild a bundled model from ../shared/data.
 
-Steps: convert the UD EWT treebank (+ UNER entities) and half of the PolNeAR CoreNLP
+`--component model` (this module) rebuilds the English news model; the span ends
+(`boundaries.py`), the CRF role tagger (`crf_roles.py`) and the transformer labellers'
+heads (`transformer_roles.py`) each have a module of their own, called from here.
+
+The English model's steps: convert the UD EWT treebank (+ UNER entities) and half of the PolNeAR CoreNLP
 silver layer (tags and entities only) to DocBins, train with `config.cfg` beside this
 file, score the best model on the EWT dev set and on the PolNeAR silver dev set, and copy
 it into the package with its scores in `accuracy.json`.

@@ -4,7 +4,8 @@ Each training article goes through the pipeline as far as the rules (boilerplate
 bundled spaCy model, the rules' attributions), because the CRF reads both; its gold role
 tags come from the PolNeAR spans over the same tokens (``train.roles.token_tags``). One
 L-BFGS run of python-crfsuite with L1 and L2 penalties (``PARAMS``): for the 840 articles
-about 5 minutes to parse and featurize and 7 to train, on one core.
+about 2 minutes to parse and featurize and 3 to train, on one core (the shipped model's
+``model.meta.json`` records its own times).
 
 Usage: ``sourcetrace train --component crf`` (or ``python -m sourcetrace.train.crf_roles
 ../shared/data/polnear OUT.crfsuite``).
