@@ -15,7 +15,7 @@ import sys
 from collections.abc import Iterable, Iterator
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import BinaryIO
 
 import click
 
@@ -111,13 +111,6 @@ class _Run:
             # fork): not the output's either
             _fail(f"the analysis stopped: {e}")
             sys.exit(1)
-
-
-def _console() -> Any:
-    """A wide table even when the output is a pipe or a CI log (rich would default to 80)."""
-    from rich.console import Console
-
-    return Console() if sys.stdout.isatty() else Console(width=160)
 
 
 def _is_record_file(path: Path) -> bool:
@@ -219,18 +212,12 @@ def _emit(docs: Iterable[Document], output: Path | None, fmt: str) -> int:
         if not docs:
             return 0
         if fmt == "table":
-            from .display import render_table
+            from .display import render_table, table_text, wide_console
 
             if output is None:
-                render_table(docs, console=_console())
+                render_table(docs, console=wide_console())
             else:  # the same table as plain text (no colour codes), 160 columns wide
-                import io
-
-                from rich.console import Console
-
-                buf = io.StringIO()
-                render_table(docs, console=Console(file=buf, width=160, color_system=None))
-                write_text_atomic(output, buf.getvalue())
+                write_text_atomic(output, table_text(docs))
         else:
             from .report import render_html, write_html
 
@@ -311,7 +298,7 @@ def _file_name(doc_id: str, taken: set[str]) -> str:
 @click.argument("file", type=click.Path(exists=True, path_type=Path))
 def show(file: Path) -> None:
     """Show the who-said-what table of analysed records (JSON or JSON Lines)."""
-    from .display import render_table
+    from .display import render_table, wide_console
 
     run = _Run()
     docs = _load_records(file, run)
@@ -319,7 +306,7 @@ def show(file: Path) -> None:
         _fail(f"{file}: no sourcetrace records in it")
         sys.exit(1)
     if docs:
-        render_table(docs, console=_console())
+        render_table(docs, console=wide_console())
     if run.failed:
         sys.exit(1)
 

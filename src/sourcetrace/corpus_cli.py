@@ -159,12 +159,11 @@ def add(paths: tuple[str, ...], db: Path, jobs: int, analyzed: bool) -> None:
 
 
 def _table(title: str, columns: list[str], rows: Iterable[list[str]]) -> None:
-    from rich.console import Console
     from rich.table import Table
 
-    from .display import literal_cell
+    from .display import literal_cell, wide_console
 
-    console = Console() if sys.stdout.isatty() else Console(width=160)
+    console = wide_console()
     table = Table(title=title, show_lines=False)
     for col in columns:
         table.add_column(col, overflow="fold")

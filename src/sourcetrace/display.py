@@ -7,6 +7,7 @@ article-derived value goes into the table as a ``rich.text.Text`` (never parsed 
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Iterable
 from io import StringIO
 
@@ -24,6 +25,7 @@ __all__ = [
     "render_table",
     "speaker_name",
     "table_text",
+    "wide_console",
 ]
 
 CHAIN_SEP = " › "
@@ -169,6 +171,12 @@ def render_table(docs: Iterable[Document], *, console: Console | None = None) ->
     out = console if console is not None else Console()
     for doc in docs:
         out.print(_table(doc))
+
+
+def wide_console() -> Console:
+    """A console for tables, wide even when the output is a pipe or a CI log (rich would
+    default to 80 columns there)."""
+    return Console() if sys.stdout.isatty() else Console(width=160)
 
 
 def table_text(docs: Iterable[Document], width: int = 160) -> str:
