@@ -64,6 +64,17 @@ def spans_overlap(a: Iterable[Span], b: Iterable[Span]) -> bool:
     return any(x[0] < y[1] and y[0] < x[1] for x in a for y in b)
 
 
+def strip_span(text: str, span: Span) -> Span:
+    """``span`` without white space at either end (empty, ``(e, e)``-like, if it was all
+    white space): no role or mention starts or ends with a space."""
+    s, e = span
+    while s < e and text[s].isspace():
+        s += 1
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    return (s, e)
+
+
 def spans_text(text: str, spans: tuple[Span, ...] | list[Span]) -> str:
     """The text a role covers, pieces joined by ' … ' (for display only)."""
     return " … ".join(text[s:e] for s, e in spans)

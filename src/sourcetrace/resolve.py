@@ -20,7 +20,7 @@ from typing import Any
 from rapidfuzz import fuzz
 
 from .attribution.quotes import layout
-from .model import Attribution, Document, Entity, Span
+from .model import Attribution, Document, Entity, Span, strip_span
 
 __all__ = ["resolve_entities", "entity_type", "person_name"]
 
@@ -154,16 +154,6 @@ def entity_type(text: str, ner_label: str | None = None) -> str:
     return "other"
 
 
-def _strip_span(text: str, span: Span) -> Span:
-    """Mentions never start or end with white space (the NER may take a no-break space)."""
-    s, e = span
-    while s < e and text[s].isspace():
-        s += 1
-    while e > s and text[e - 1].isspace():
-        e -= 1
-    return (s, e)
-
-
 def _surname(name: str) -> str:
     parts = name.split()
     return parts[-1].lower() if parts else ""
@@ -215,7 +205,7 @@ class _Resolver:
         self.by_id = {a.id: a for a in doc.attributions}
 
     def mention(self, span: Span, *, ner_label: str | None = None, attr: str | None = None) -> _Mention:
-        span = _strip_span(self.text, span)
+        span = strip_span(self.text, span)
         for m in self.mentions:
             if m.span == span:
                 if attr:
@@ -256,7 +246,7 @@ class _Resolver:
                 if any(s < ent.end_char and ent.start_char < e for s, e in skip):
                     continue
                 if ent.label_ in {"PER", "ORG", "LOC"}:
-                    span = _strip_span(self.text, (ent.start_char, ent.end_char))
+                    span = strip_span(self.text, (ent.start_char, ent.end_char))  # the NER may take a no-break space
                     inside = [m for m in self.mentions if m.span[0] <= span[0] and span[1] <= m.span[1]]
                     # the name that heads a source phrase is that source, not a second entity;
                     # a name in a post-modifier ("Directorate … of the Ministry of Defense of

@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from ..model import Attribution
+from ..model import Attribution, strip_span
 from .quotes import CLOSING, OPENING, layout
 
 __all__ = [
@@ -57,11 +57,7 @@ class RoleFrame:
 
 
 def _trim(text: str, span: Span) -> Span | None:
-    s, e = span
-    while s < e and text[s].isspace():
-        s += 1
-    while e > s and text[e - 1].isspace():
-        e -= 1
+    s, e = strip_span(text, span)
     return (s, e) if s < e else None
 
 

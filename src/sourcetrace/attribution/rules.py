@@ -20,6 +20,7 @@ from spacy.tokens import Doc as SpacyDoc
 from spacy.tokens import Span as SpacySpan
 from spacy.tokens import Token
 
+from ..model import strip_span
 from .lexicon import Lexicon, load_lexicon
 from .quotes import ALL_MARKS, CLOSING, OPENING, Quote, TextLayout, layout
 
@@ -197,10 +198,7 @@ def _trim(text: str, span: CharSpan, *, keep_period_in_quote: bool = True) -> Ch
     """Drop edge whitespace and edge punctuation that lies outside quotation marks."""
     s, e = span
     while True:
-        while s < e and text[s].isspace():
-            s += 1
-        while e > s and text[e - 1].isspace():
-            e -= 1
+        s, e = strip_span(text, (s, e))
         changed = False
         if s < e and text[s] in ",;:—–-)":
             s += 1
