@@ -89,7 +89,7 @@ def _dist(a: Span, b: Span) -> int:
     return max(0, b[0] - a[1], a[0] - b[1])
 
 
-def _fill_gaps(text: str, content: list[Span], marks: Sequence[Span], paras: list[int]) -> list[Span]:
+def _fill_gaps(content: list[Span], marks: Sequence[Span], paras: list[int]) -> list[Span]:
     """Join content pieces of one attribution whose gap holds no cue or source.
 
     Why: the tagger sometimes drops a few tokens inside a long content ("O" in the middle),
@@ -156,7 +156,7 @@ def group_roles(
     if fill_gaps:
         marks = [s for r, s in spans if r != "CNT"]
         for frame in frames:
-            frame.content = _fill_gaps(text, sorted(frame.content), marks, paras)
+            frame.content = _fill_gaps(sorted(frame.content), marks, paras)
 
     srcs = [s for r, s in spans if r == "SRC"]
     for i, frame in enumerate(frames):

@@ -1212,7 +1212,7 @@ class _Extractor:
             subj, passive = None, True  # "It is known that …": the parser missed the passive
         agent = self.agent_of(verb) if passive else None
         if subj is None and not passive:
-            np = _trim_np(self.adjacent_np(sent, verb, cue))
+            np = _trim_np(self.adjacent_np(sent, cue))
             if np:
                 content = self.content_for(sent, verb, lemma, cue + np, None)
                 if content:
@@ -1244,7 +1244,7 @@ class _Extractor:
                 self.add(self.make(cue, None, content, "report", lemma, source_toks=src_toks))
                 return
         if passive and agent is None:
-            self.agentless_passive(sent, verb, lemma, cue)
+            self.agentless_passive(verb, lemma, cue)
             return
         if passive and agent is not None:
             pass_subj = next((c for c in verb.children if c.dep_ in {"nsubj:pass", "nsubjpass"}), None)
@@ -1291,7 +1291,7 @@ class _Extractor:
                 return [t for t in sent if s <= t.idx < e]
         return []
 
-    def adjacent_np(self, sent: SpacySpan, verb: Token, cue: list[Token]) -> list[Token]:
+    def adjacent_np(self, sent: SpacySpan, cue: list[Token]) -> list[Token]:
         """The source next to a frame the parser did not connect ("“…,” X said" / "said X")."""
         first = min(cue, key=lambda t: t.i)
         left: list[Token] = []
@@ -1656,7 +1656,7 @@ class _Extractor:
         charge = next((c for c in _charges(verb, lemma) if c.i > verb.i), None)
         return list(charge.subtree) if charge is not None else []
 
-    def agentless_passive(self, sent: SpacySpan, verb: Token, lemma: str, cue: list[Token]) -> None:
+    def agentless_passive(self, verb: Token, lemma: str, cue: list[Token]) -> None:
         hint = self.lex.agentless_passives.get(lemma)
         pass_subj = next((c for c in verb.children if c.dep_ in {"nsubj:pass", "nsubjpass"}), None)
         expl = pass_subj is not None and pass_subj.lower_ in _PRONOUN_EXPLETIVE

@@ -158,7 +158,7 @@ def _top_nodes(graph: CitationGraph, max_nodes: int) -> set[str]:
     return set(ranked[:max_nodes])
 
 
-def _layers(keys: set[str], graph: CitationGraph, edges: list[Edge]) -> dict[str, int]:
+def _layers(keys: set[str], edges: list[Edge]) -> dict[str, int]:
     """Depth of each node: documents 0, then breadth-first along the edges."""
     succ: dict[str, list[str]] = defaultdict(list)
     for e in edges:
@@ -185,7 +185,7 @@ def render_svg(graph: CitationGraph, *, max_nodes: int = 120) -> str:
     edges = [e for e in graph.edges if e.source in keys and e.target in keys and e.source != e.target]
     if not keys:
         return '<svg xmlns="http://www.w3.org/2000/svg" width="300" height="40" role="img"><text x="10" y="25">no citations</text></svg>'
-    depth = _layers(keys, graph, edges)
+    depth = _layers(keys, edges)
     layers: dict[int, list[str]] = defaultdict(list)
     for k in sorted(keys, key=lambda k: (graph.nodes[k].label.lower(), k)):
         layers[depth[k]].append(k)
