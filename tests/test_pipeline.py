@@ -209,3 +209,23 @@ def test_analyze_many_forgets_the_new_words_of_its_documents() -> None:
     assert out.attributions[0].source and text[slice(*out.attributions[0].source[0])] == "Plimbus Drattlewick"
     assert "quenified" not in strings and "Drattlewick" not in strings
     assert len(strings) == before
+
+
+def test_pipeline_writes_only_the_contract_values_of_kind_certainty_and_type() -> None:
+    """Records read back keep any string there (another system's, an older store's); what
+    the pipeline itself writes stays on the CONTRACT's lists."""
+    from pathlib import Path
+
+    from sourcetrace.model import CERTAINTIES, ENTITY_TYPES, KINDS
+    from sourcetrace.pipeline import analyze_many
+
+    examples = sorted((Path(__file__).parents[1] / "examples").glob("*.txt"))
+    assert examples
+    docs = analyze_many([Document(p.stem, p.read_text(encoding="utf-8")) for p in examples])
+    attrs = [a for d in docs for a in d.attributions]  # type: ignore[union-attr]
+    ents = [e for d in docs for e in d.entities]  # type: ignore[union-attr]
+    assert len(attrs) > 10 and len(ents) > 5
+    assert {a.kind for a in attrs} <= set(KINDS)
+    assert {a.certainty for a in attrs} <= set(CERTAINTIES)
+    assert {e.type for e in ents} <= set(ENTITY_TYPES)
+    assert len({a.kind for a in attrs}) >= 3 and len({e.type for e in ents}) >= 3
