@@ -383,6 +383,23 @@ def test_store_refuses_a_file_that_is_not_a_store_and_leaves_it_as_it_was(tmp_pa
         con.execute("CREATE TABLE store_info (a INTEGER)")
     with pytest.raises(store_mod.StoreError, match="E602"):
         Store(shaped)
+    views = tmp_path / "views.duckdb"  # views only: taken for a new store, and tables added
+    with duckdb.connect(str(views)) as con:
+        con.execute("CREATE VIEW v AS SELECT 1 AS one")
+    with pytest.raises(store_mod.StoreError, match="E602"):
+        Store(views)
+    half = tmp_path / "half.duckdb"  # the store's info, a documents table of another shape
+    with duckdb.connect(str(half)) as con:
+        con.execute("CREATE TABLE store_info (key VARCHAR PRIMARY KEY, value VARCHAR)")
+        con.execute("INSERT INTO store_info VALUES ('schema', '1')")
+        con.execute("CREATE TABLE documents (x INTEGER)")
+    with pytest.raises(store_mod.StoreError, match="E602"):
+        Store(half)
+    for path, before in ((views, ["v"]), (half, ["documents", "store_info"])):
+        with duckdb.connect(str(path)) as con:  # the refusal added nothing
+            assert sorted(r[0] for r in con.execute(
+                "SELECT table_name FROM duckdb_tables() UNION ALL "
+                "SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()) == before
     text = tmp_path / "notes.duckdb"
     text.write_text("just some notes\n" * 500, encoding="utf-8")
     with pytest.raises(store_mod.StoreError, match="E602"):

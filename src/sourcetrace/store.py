@@ -356,9 +356,12 @@ class Store:
     def _open_tables(self) -> int:
         """Create the tables of a new store, or check that an existing file is one (another
         DuckDB file is left as it was: no table is added to it); return its last seq."""
+        self.con.begin()  # DuckDB's DDL is transactional: a refused file gets nothing
         try:
             tables = {row[0] for row in self.con.execute(
-                "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database()").fetchall()}
+                "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() "
+                "UNION ALL SELECT view_name FROM duckdb_views() "
+                "WHERE database_name = current_database() AND NOT internal").fetchall()}
             if tables and ("store_info" not in tables or self._one(
                     "SELECT value FROM store_info WHERE key = 'schema'") is None):
                 raise StoreError(f"E602: {self.path} is not a sourcetrace store (a DuckDB file with other tables)")
@@ -370,8 +373,12 @@ class Store:
             )
             row = self._one("SELECT value FROM store_info WHERE key = 'sketch'")
             seq = self._one("SELECT coalesce(max(seq), 0) FROM documents")
-        except duckdb.Error as e:  # tables of the same names and other shapes
-            raise StoreError(f"E602: {self.path} is not a sourcetrace store ({e})") from e
+        except BaseException as e:
+            self.con.rollback()
+            if isinstance(e, duckdb.Error):  # tables of the same names and other shapes
+                raise StoreError(f"E602: {self.path} is not a sourcetrace store ({e})") from e
+            raise
+        self.con.commit()
         if row is not None and row[0] != sketch.SKETCH_VERSION:
             raise StoreError(
                 f"E605: {self.path} holds sketches of version {row[0]}, this sourcetrace makes "
