@@ -75,3 +75,12 @@ def test_each_error_code_is_raised_by_one_module() -> None:
             modules[code].add(str(path.relative_to(src)))
     assert len(modules) > 20  # the pattern still finds them
     assert {code: sorted(where) for code, where in modules.items() if len(where) > 1} == {}
+
+
+def test_printable_escapes_what_could_forge_a_line_or_reach_the_terminal_only() -> None:
+    from sourcetrace.errors import printable
+
+    assert printable("a\nerror: b\x1b[2J\u2028c\x85") == "a\\nerror: b\\x1b[2J\\u2028c\\x85"
+    assert printable("evil\u202egnp.txt \udcff") == "evil\\u202egnp.txt \\udcff"
+    # news text keeps its no-break spaces, soft hyphens and joiners (they were escaped)
+    assert printable("Putin\xa0said co\xadop \u200d\u2009x") == "Putin\xa0said co\xadop \u200d\u2009x"
