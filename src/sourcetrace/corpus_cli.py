@@ -153,7 +153,8 @@ def add(paths: tuple[str, ...], db: Path, jobs: int, analyzed: bool) -> None:
     if not (summary.added or summary.skipped):  # as `analyze` says of a run that read nothing
         from .ingest import KNOWN_SUFFIXES
 
-        found = "records (.jsonl, .json; a folder's *.gold.json files are passed over)" if analyzed else f"articles (read: {' '.join(KNOWN_SUFFIXES)}, or - for stdin)"
+        found = ("records (.jsonl, .json; a folder's *.gold.json files are passed over)" if analyzed
+                 else f"articles (read: {' '.join(KNOWN_SUFFIXES)}, or - for stdin)")
         click.echo(f"error: no {found} found in {' '.join(printable(p) for p in paths)}", err=True)
         sys.exit(1)
 

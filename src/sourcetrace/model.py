@@ -191,6 +191,7 @@ class Document:
         enters (a TypeError naming the field). Their values are not: a kind or a certainty
         off the CONTRACT's lists is shown and stored as it is, and `eval`, which scores
         spans only, can score another system's records."""
+
         def not_a_string(value: Any, field: str) -> TypeError:
             name = type(value).__name__
             return TypeError(f"{field} is {'an' if name[0] in 'aeiou' else 'a'} {name}, not a string")
@@ -211,7 +212,6 @@ class Document:
             if value is None or isinstance(value, str):
                 return value
             raise not_a_string(value, field)
-
 
         attrs = []
         for a in data.get("attributions", []):
