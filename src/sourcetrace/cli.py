@@ -164,9 +164,9 @@ def analyze(paths: tuple[str, ...], output: Path | None, fmt: str, jobs: int, mo
             _fail(f"{output or 'stdout'}: cannot write output ({e.strerror})")
             sys.exit(1)
     if not written and not run.failed:
-        from .ingest import KNOWN_SUFFIXES
+        from .ingest import READ_HINT
 
-        _fail(f"no articles found (read: {' '.join(KNOWN_SUFFIXES)}, or - for stdin)")
+        _fail(f"no articles found ({READ_HINT})")
         sys.exit(1)
     if not written and output is not None:
         click.echo(f"nothing analyzed: {untouched(output)}", err=True)

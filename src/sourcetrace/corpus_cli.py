@@ -151,10 +151,10 @@ def add(paths: tuple[str, ...], db: Path, jobs: int, analyzed: bool) -> None:
     if summary.failed:
         sys.exit(1)
     if not (summary.added or summary.skipped):  # as `analyze` says of a run that read nothing
-        from .ingest import KNOWN_SUFFIXES
+        from .ingest import READ_HINT
 
         found = ("records (.jsonl, .json; a folder's *.gold.json files are passed over)" if analyzed
-                 else f"articles (read: {' '.join(KNOWN_SUFFIXES)}, or - for stdin)")
+                 else f"articles ({READ_HINT})")
         click.echo(f"error: no {found} found in {' '.join(printable(p) for p in paths)}", err=True)
         sys.exit(1)
 

@@ -24,6 +24,7 @@ from .model import Document, is_valid_unicode
 __all__ = [
     "DEFAULT_MAX_BYTES",
     "KNOWN_SUFFIXES",
+    "READ_HINT",
     "document_from_html",
     "document_from_text",
     "read_inputs",
@@ -37,6 +38,8 @@ DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 
 KNOWN_SUFFIXES: tuple[str, ...] = (".txt", ".html", ".htm", ".jsonl", ".warc", ".warc.gz")
 """Suffixes picked up when a directory is walked (``.json`` files are outputs, not inputs)."""
+READ_HINT = f"read: {' '.join(KNOWN_SUFFIXES)}, or - for stdin"
+"""What a run that found no article says it looks for."""
 
 _HTML_SUFFIXES = (".html", ".htm")
 _WARC_SUFFIXES = (".warc", ".warc.gz")
